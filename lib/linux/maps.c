@@ -1,0 +1,244 @@
+/*
+ * maps.c - the mappings of a process over an address range, from the
+ * PROCMAP_QUERY ioctl (Linux 6.11+) or, where the kernel lacks it, from one
+ * careful pass over the text of /proc/<pid>/maps.
+ *
+ * Setting TLHELP32_FORCE_MAPS_TEXT=1 in the environment makes every walk
+ * use the text, so that both paths can be tested and measured on a kernel
+ * that has the ioctl.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "maps.h"
+#include "procfs.h"
+#include "procmap_query.h"
+
+/* 0: not yet known, 1: use PROCMAP_QUERY, -1: parse the text. */
+static int query_state;
+
+int
+tlh_maps_have_query(void)
+{
+	int state = __atomic_load_n(&query_state, __ATOMIC_RELAXED);
+	const char *force;
+
+	if (state == 0) {
+		force = getenv("TLHELP32_FORCE_MAPS_TEXT");
+		state = force && *force && strcmp(force, "0") ? -1 : 1;
+		__atomic_store_n(&query_state, state, __ATOMIC_RELAXED);
+	}
+	return state > 0;
+}
+
+/* Walk with PROCMAP_QUERY; -ENOTTY if the running kernel lacks it. */
+static int
+walk_query(int fd, uintptr_t start, uintptr_t end, tlh_vma_fn fn, void *arg)
+{
+	struct procmap_query q;
+	struct tlh_vma vma;
+	uintptr_t addr = start;
+	int ret;
+
+	while (addr < end) {
+		memset(&q, 0, sizeof(q));
+		q.size = sizeof(q);
+		q.query_flags = PROCMAP_QUERY_COVERING_OR_NEXT_VMA;
+		q.query_addr = addr;
+		if (ioctl(fd, PROCMAP_QUERY, &q) < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOENT)
+				return -ENXIO;
+			return -errno;
+		}
+		if (q.vma_start > addr || q.vma_end <= addr)
+			return -ENXIO;
+		vma.start = (uintptr_t)q.vma_start;
+		vma.end = (uintptr_t)q.vma_end;
+		vma.flags = 0;
+		if (q.vma_flags & PROCMAP_QUERY_VMA_READABLE)
+			vma.flags |= TLH_VMA_READ;
+		if (q.vma_flags & PROCMAP_QUERY_VMA_WRITABLE)
+			vma.flags |= TLH_VMA_WRITE;
+		if (q.inode)
+			vma.flags |= TLH_VMA_FILE;
+		ret = fn(&vma, arg);
+		if (ret)
+			return ret;
+		addr = vma.end;
+	}
+	return 0;
+}
+
+/* Parse up to 16 hex digits at *p; advance *p. */
+static int
+parse_hex(const char **p, const char *end, uint64_t *out)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+	int digits = 0;
+	int d;
+
+	while (s < end) {
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else
+			break;
+		if (++digits > 16)
+			return -EINVAL;
+		v = v << 4 | (uint64_t)d;
+		s++;
+	}
+	if (!digits)
+		return -EINVAL;
+	*p = s;
+	*out = v;
+	return 0;
+}
+
+static int
+expect(const char **p, const char *end, char c)
+{
+	if (*p >= end || **p != c)
+		return -EINVAL;
+	(*p)++;
+	return 0;
+}
+
+/*
+ * "start-end perms offset major:minor inode [path]": only the fields a
+ * range check needs are kept, but every field is checked for form.
+ */
+int
+tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma)
+{
+	const char *p = line, *end = line + len;
+	uint64_t start, stop, offset, major, minor, inode = 0;
+	int digits = 0;
+
+	if (parse_hex(&p, end, &start) || expect(&p, end, '-') ||
+	    parse_hex(&p, end, &stop) || expect(&p, end, ' '))
+		return -EINVAL;
+	if (end - p < 5 || (p[0] != 'r' && p[0] != '-') ||
+	    (p[1] != 'w' && p[1] != '-') || (p[2] != 'x' && p[2] != '-') ||
+	    (p[3] != 'p' && p[3] != 's') || p[4] != ' ')
+		return -EINVAL;
+	vma->flags = (p[0] == 'r' ? TLH_VMA_READ : 0) |
+		     (p[1] == 'w' ? TLH_VMA_WRITE : 0);
+	p += 5;
+	if (parse_hex(&p, end, &offset) || expect(&p, end, ' ') ||
+	    parse_hex(&p, end, &major) || expect(&p, end, ':') ||
+	    parse_hex(&p, end, &minor) || expect(&p, end, ' '))
+		return -EINVAL;
+	while (p < end && *p >= '0' && *p <= '9') {
+		if (++digits > 20 || inode > (UINT64_MAX - 9) / 10)
+			return -EINVAL;
+		inode = inode * 10 + (uint64_t)(*p++ - '0');
+	}
+	if (!digits || (p < end && *p != ' '))
+		return -EINVAL;
+	if (start >= stop || stop > UINTPTR_MAX)
+		return -EINVAL;
+	vma->start = (uintptr_t)start;
+	vma->end = (uintptr_t)stop;
+	if (inode)
+		vma->flags |= TLH_VMA_FILE;
+	return 0;
+}
+
+/*
+ * Walk by reading the text in blocks.  A line longer than the buffer (a
+ * very long path) is parsed from its head, which holds every field used,
+ * and the rest of it is skipped.
+ */
+static int
+walk_text(int fd, uintptr_t start, uintptr_t end, tlh_vma_fn fn, void *arg)
+{
+	char buf[8192];
+	size_t have = 0, pos, len;
+	uintptr_t addr = start;
+	struct tlh_vma vma;
+	int skipping = 0, eof = 0, ret;
+	ssize_t got;
+	char *nl;
+
+	while (addr < end) {
+		if (!eof && have < sizeof(buf)) {
+			got = read(fd, buf + have, sizeof(buf) - have);
+			if (got < 0) {
+				if (errno == EINTR)
+					continue;
+				return -errno;
+			}
+			if (got == 0)
+				eof = 1;
+			have += (size_t)got;
+		}
+		pos = 0;
+		for (;;) {
+			nl = memchr(buf + pos, '\n', have - pos);
+			if (nl)
+				len = (size_t)(nl - (buf + pos));
+			else if (have == sizeof(buf) && pos == 0)
+				len = have;	/* overlong line: use its head */
+			else if (eof && have > pos)
+				len = have - pos;	/* last line, no newline */
+			else
+				break;
+			if (!skipping) {
+				if (tlh_maps_parse_line(buf + pos, len, &vma))
+					return -EIO;
+				if (vma.end > addr) {
+					if (vma.start > addr)
+						return -ENXIO;
+					ret = fn(&vma, arg);
+					if (ret)
+						return ret;
+					addr = vma.end;
+					if (addr >= end)
+						return 0;
+				}
+			}
+			skipping = !nl;
+			pos += len + (nl ? 1 : 0);
+			if (pos >= have)
+				break;
+		}
+		memmove(buf, buf + pos, have - pos);
+		have -= pos;
+		if (eof && have == 0)
+			break;
+	}
+	return addr < end ? -ENXIO : 0;
+}
+
+int
+tlh_maps_walk(pid_t pid, uintptr_t start, uintptr_t end, tlh_vma_fn fn,
+	      void *arg)
+{
+	int fd, ret, saved;
+
+	fd = tlh_procfs_open(pid, "maps");
+	if (fd < 0)
+		return fd;
+	ret = -ENOTTY;
+	if (tlh_maps_have_query()) {
+		ret = walk_query(fd, start, end, fn, arg);
+		if (ret == -ENOTTY || ret == -EINVAL)
+			__atomic_store_n(&query_state, -1, __ATOMIC_RELAXED);
+	}
+	if (ret == -ENOTTY || ret == -EINVAL)
+		ret = walk_text(fd, start, end, fn, arg);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return ret;
+}

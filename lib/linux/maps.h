@@ -1,0 +1,46 @@
+/*
+ * maps.h - walking the mappings of a process that cover an address range,
+ * with the PROCMAP_QUERY ioctl where the kernel has it and by parsing the
+ * text of /proc/<pid>/maps where it does not.
+ */
+#ifndef TLHELP32_LINUX_MAPS_H
+#define TLHELP32_LINUX_MAPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define TLH_VMA_READ	0x1
+#define TLH_VMA_WRITE	0x2
+#define TLH_VMA_FILE	0x4	/* backed by a file (inode != 0) */
+
+struct tlh_vma {
+	uintptr_t start;
+	uintptr_t end;
+	unsigned int flags;
+};
+
+/*
+ * Called for each mapping overlapping the walked range, in address order;
+ * a non-zero return stops the walk and is returned by tlh_maps_walk().
+ */
+typedef int (*tlh_vma_fn)(const struct tlh_vma *vma, void *arg);
+
+/*
+ * Walk the mappings of @pid over [@start, @end).  Returns 0 when mappings
+ * cover the range without a hole, -ENXIO at the first hole, -ESRCH or
+ * -EPERM when the maps cannot be opened, or what @fn returned.
+ */
+int tlh_maps_walk(pid_t pid, uintptr_t start, uintptr_t end,
+		  tlh_vma_fn fn, void *arg);
+
+/*
+ * Parse one line of /proc/<pid>/maps (without its newline) into @vma.
+ * Returns 0, or -EINVAL for a line that is not well formed.
+ */
+int tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma);
+
+/* 1 if walks use PROCMAP_QUERY, 0 if they parse the text. */
+int tlh_maps_have_query(void);
+
+#endif /* TLHELP32_LINUX_MAPS_H */

@@ -1,0 +1,37 @@
+/*
+ * os.h - what the API files need from the platform.  Everything that knows
+ * about /proc or Linux system calls lives behind these functions; a FreeBSD
+ * or macOS backend would implement the same interface in a sibling of
+ * lib/linux/.
+ *
+ * All functions return >= 0 on success or -errno, with these meanings:
+ *   -ESRCH   no such process
+ *   -EPERM   the process exists but cannot be read (permission, no address
+ *            space: zombie, kernel thread)
+ *   -EIO     some byte of the source range is not readable in the target
+ *   -EFAULT  some byte of the destination is not writable by the caller
+ *   -ENOMEM  the kernel ran out of memory
+ */
+#ifndef TLHELP32_LINUX_OS_H
+#define TLHELP32_LINUX_OS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The caller's own process id. */
+pid_t tlh_os_self(void);
+
+/* 0 if @pid names a process whose memory the caller may read. */
+int tlh_os_reach(pid_t pid);
+
+/* One past the highest address user space can map. */
+uintptr_t tlh_os_user_top(void);
+
+/*
+ * Copy @n bytes at @src in @pid to @dst, all or nothing.  Bounds (wrap,
+ * user_top) are the caller's to check first; @n is not 0.
+ */
+int tlh_os_read(pid_t pid, uintptr_t src, void *dst, size_t n);
+
+#endif /* TLHELP32_LINUX_OS_H */

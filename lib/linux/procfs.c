@@ -1,0 +1,42 @@
+/*
+ * procfs.c - paths under /proc/<pid>, built without stdio.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include "procfs.h"
+
+int
+tlh_procfs_open(pid_t pid, const char *name)
+{
+	char path[64], digits[12];
+	size_t nd = 0, len, nlen = strlen(name);
+	unsigned int v = (unsigned int)pid;
+	int fd;
+
+	if (pid <= 0 || nlen > sizeof(path) - 24)
+		return -EINVAL;
+	do {
+		digits[nd++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	memcpy(path, "/proc/", 6);
+	for (len = 6; nd; len++)
+		path[len] = digits[--nd];
+	path[len++] = '/';
+	memcpy(path + len, name, nlen + 1);
+
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT)
+		return -ESRCH;
+	if (errno == EACCES)
+		return -EPERM;
+	return -errno;
+}

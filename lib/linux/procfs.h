@@ -1,0 +1,16 @@
+/*
+ * procfs.h - opening files under /proc/<pid>.
+ */
+#ifndef TLHELP32_LINUX_PROCFS_H
+#define TLHELP32_LINUX_PROCFS_H
+
+#include <sys/types.h>
+
+/*
+ * Open /proc/<pid>/<name> read-only and close-on-exec.  Returns the
+ * descriptor, -ESRCH if there is no such process, -EPERM if the caller may
+ * not open it, or another -errno.
+ */
+int tlh_procfs_open(pid_t pid, const char *name);
+
+#endif /* TLHELP32_LINUX_PROCFS_H */

@@ -1,0 +1,43 @@
+/*
+ * procmap_query.h - the PROCMAP_QUERY ioctl on /proc/<pid>/maps (Linux
+ * 6.11+).  Older kernel headers (Debian 12 ships 6.1's) lack it, so the ABI
+ * is spelled out here when <linux/fs.h> does not provide it.  Whether the
+ * running kernel supports it is decided at run time (ENOTTY means no).
+ */
+#ifndef TLHELP32_LINUX_PROCMAP_QUERY_H
+#define TLHELP32_LINUX_PROCMAP_QUERY_H
+
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
+
+#if !HAVE_DECL_PROCMAP_QUERY
+#define PROCMAP_QUERY_VMA_READABLE		0x01
+#define PROCMAP_QUERY_VMA_WRITABLE		0x02
+#define PROCMAP_QUERY_VMA_EXECUTABLE		0x04
+#define PROCMAP_QUERY_VMA_SHARED		0x08
+#define PROCMAP_QUERY_COVERING_OR_NEXT_VMA	0x10
+#define PROCMAP_QUERY_FILE_BACKED_VMA		0x20
+
+struct procmap_query {
+	uint64_t size;		/* in: sizeof(struct procmap_query) */
+	uint64_t query_flags;	/* in */
+	uint64_t query_addr;	/* in */
+	uint64_t vma_start;	/* out */
+	uint64_t vma_end;	/* out */
+	uint64_t vma_flags;	/* out: PROCMAP_QUERY_VMA_* */
+	uint64_t vma_page_size;	/* out */
+	uint64_t vma_offset;	/* out */
+	uint64_t inode;		/* out */
+	uint32_t dev_major;	/* out */
+	uint32_t dev_minor;	/* out */
+	uint32_t vma_name_size;	/* in/out */
+	uint32_t build_id_size;	/* in/out */
+	uint64_t vma_name_addr;	/* in */
+	uint64_t build_id_addr;	/* in */
+};
+
+#define PROCMAP_QUERY _IOWR(0x66, 17, struct procmap_query)
+#endif
+
+#endif /* TLHELP32_LINUX_PROCMAP_QUERY_H */

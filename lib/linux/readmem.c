@@ -1,0 +1,314 @@
+/*
+ * readmem.c - all-or-nothing reads of another process's memory on Linux.
+ *
+ * The promise: when the call fails, the caller's buffer holds exactly what
+ * it held before.  Two paths keep it.
+ *
+ * Small reads (up to SMALL_MAX bytes) take one process_vm_readv() with two
+ * passes over the source.  Pass one copies the whole range into a private
+ * sink; pass two copies it again into the caller's buffer.  The kernel
+ * stops at the first fault and reports how far it got, so a source that is
+ * unreadable anywhere (unmapped, PROT_NONE, [vvar], device memory, a file
+ * mapping past end of file) fails inside pass one and the caller's buffer
+ * is never reached.  That is the same check the maps would give, made by
+ * the kernel's own page walk, and it stays exact if the target remaps
+ * memory while we read: what was checked is what is copied.  Pass two
+ * writes the destination's pages last page first, so a buffer that runs
+ * from writable memory into a bad page faults before any byte is stored.
+ * Cost: one system call, as a raw read, plus one extra small copy.
+ *
+ * Large reads check first and copy once: a one-byte probe of the first
+ * byte, the target's maps over the range (PROCMAP_QUERY or the text), a
+ * one-byte probe of the last page of each mapping (what maps cannot show:
+ * device memory, [vvar], a file shorter than its mapping), the caller's own
+ * maps over the destination, then one copy straight into the buffer.  If
+ * the target changes its mappings between the check and the copy, the call
+ * still fails, but the buffer may hold part of the data; libtlhelp32(7)
+ * says so.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <linux/futex.h>
+
+#include "maps.h"
+#include "os.h"
+
+#define SMALL_MAX	16384u		/* reads this size or less: two passes */
+#define SINK_SIZE	4096u		/* pass one's sink, reused per 4 KiB */
+#define SINK_IOVS	(SMALL_MAX / SINK_SIZE)
+#define DST_PAGES_MAX	(SMALL_MAX / 4096u + 1)
+#define PROBES_MAX	64		/* one-byte probes per system call */
+#define CHUNK_MAX	((size_t)1 << 30)	/* within MAX_RW_COUNT */
+
+/*
+ * Where pass one and the probes put what they read.  Only the kernel ever
+ * writes it and nothing ever reads it, so threads may share it.
+ */
+static unsigned char sink[SINK_SIZE];
+
+pid_t
+tlh_os_self(void)
+{
+	return getpid();
+}
+
+static size_t
+page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * process_vm_readv() says ESRCH both for a pid that names nothing and for
+ * one without an address space (zombie, kernel thread); kill(pid, 0) tells
+ * them apart.
+ */
+static int
+classify(pid_t pid, int err)
+{
+	switch (err) {
+	case ESRCH:
+		if (kill(pid, 0) < 0 && errno == ESRCH)
+			return -ESRCH;
+		return -EPERM;
+	case EPERM:
+	case EACCES:
+		return -EPERM;
+	case EFAULT:
+		return -EIO;
+	default:
+		return -err;
+	}
+}
+
+int
+tlh_os_reach(pid_t pid)
+{
+	struct iovec local = { sink, 1 };
+	struct iovec remote = { NULL, 1 };
+
+	/* Address 0: the kernel resolves the process before the page. */
+	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) < 0 &&
+	    errno != EFAULT)
+		return classify(pid, errno);
+	return 0;
+}
+
+/*
+ * The lowest address user space cannot map.  On x86-64 that depends on
+ * whether the kernel runs 5-level page tables: ask once whether a page
+ * above 47 bits can be mapped.
+ */
+uintptr_t
+tlh_os_user_top(void)
+{
+#if defined(__x86_64__) && defined(MAP_FIXED_NOREPLACE)
+	static uintptr_t top;
+	uintptr_t t = __atomic_load_n(&top, __ATOMIC_RELAXED);
+	void *hint = (void *)((uintptr_t)1 << 47);
+	void *p;
+
+	if (t)
+		return t;
+	p = mmap(hint, page_size(), PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p == hint || (p == MAP_FAILED && errno == EEXIST))
+		t = ((uintptr_t)1 << 56) - page_size();
+	else
+		t = ((uintptr_t)1 << 47) - page_size();
+	if (p != MAP_FAILED)
+		munmap(p, page_size());
+	__atomic_store_n(&top, t, __ATOMIC_RELAXED);
+	return t;
+#else
+	return UINTPTR_MAX;
+#endif
+}
+
+/*
+ * Whether the caller may write the page holding @addr, found without
+ * changing it: FUTEX_WAKE_OP adds 0 to the aligned word atomically, which
+ * takes a write fault exactly where a store would, and wakes nobody.
+ */
+static int
+page_writable(uintptr_t addr)
+{
+	uint32_t key = 0;
+	long r;
+
+	r = syscall(SYS_futex, &key, FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG, 0,
+		    (void *)0, (uint32_t *)(addr & ~(uintptr_t)3),
+		    FUTEX_OP(FUTEX_OP_ADD, 0, FUTEX_OP_CMP_EQ, 0));
+	return r >= 0;
+}
+
+/* After pass one succeeded and pass two stopped: whose fault was it? */
+static int
+dest_or_race(uintptr_t dst, size_t n)
+{
+	size_t pg = page_size();
+	uintptr_t p;
+
+	for (p = dst & ~(pg - 1); p < dst + n; p += pg)
+		if (!page_writable(p < dst ? dst : p))
+			return -EFAULT;
+	return -EIO;	/* the source changed between the two passes */
+}
+
+static int
+read_small(pid_t pid, uintptr_t src, void *dst, size_t n)
+{
+	struct iovec local[SINK_IOVS + DST_PAGES_MAX];
+	struct iovec remote[1 + DST_PAGES_MAX];
+	uintptr_t d = (uintptr_t)dst, s, e;
+	size_t pg = page_size(), off, nl = 0, nr = 0;
+	ssize_t got;
+
+	for (off = 0; off < n; off += SINK_SIZE) {
+		local[nl].iov_base = sink;
+		local[nl++].iov_len = n - off < SINK_SIZE ? n - off : SINK_SIZE;
+	}
+	remote[nr].iov_base = (void *)src;
+	remote[nr++].iov_len = n;
+
+	for (e = d + n; e > d; e = s) {
+		s = (e - 1) & ~(pg - 1);
+		if (s < d)
+			s = d;
+		local[nl].iov_base = (void *)s;
+		local[nl++].iov_len = e - s;
+		remote[nr].iov_base = (void *)(src + (s - d));
+		remote[nr++].iov_len = e - s;
+	}
+
+	got = process_vm_readv(pid, local, nl, remote, nr, 0);
+	if (got == (ssize_t)(2 * n))
+		return 0;
+	if (got < 0)
+		return classify(pid, errno);
+	if ((size_t)got < n)
+		return -EIO;
+	return dest_or_race(d, n);
+}
+
+/* One-byte reads of each listed address, PROBES_MAX per system call. */
+struct probes {
+	pid_t pid;
+	uintptr_t end;		/* end of the range being checked */
+	struct iovec at[PROBES_MAX];
+	size_t n;
+};
+
+static int
+probes_flush(struct probes *pr)
+{
+	struct iovec local = { sink, pr->n };
+	ssize_t got;
+
+	if (!pr->n)
+		return 0;
+	got = process_vm_readv(pr->pid, &local, 1, pr->at, pr->n, 0);
+	if (got < 0)
+		return classify(pr->pid, errno);
+	if ((size_t)got != pr->n)
+		return -EIO;
+	pr->n = 0;
+	return 0;
+}
+
+/* For each mapping over the source: readable, and its last page copyable. */
+static int
+check_source_vma(const struct tlh_vma *vma, void *arg)
+{
+	struct probes *pr = arg;
+	uintptr_t last = (vma->end < pr->end ? vma->end : pr->end) - 1;
+
+	if (!(vma->flags & TLH_VMA_READ))
+		return -EIO;
+	pr->at[pr->n].iov_base = (void *)last;
+	pr->at[pr->n++].iov_len = 1;
+	return pr->n == PROBES_MAX ? probes_flush(pr) : 0;
+}
+
+/* For each mapping over the destination: writable, and if a file's, its
+ * last page really takes a write (not past the file's end). */
+static int
+check_dest_vma(const struct tlh_vma *vma, void *arg)
+{
+	uintptr_t end = *(uintptr_t *)arg;
+	uintptr_t last = (vma->end < end ? vma->end : end) - 1;
+
+	if (!(vma->flags & TLH_VMA_WRITE))
+		return -EFAULT;
+	if ((vma->flags & TLH_VMA_FILE) && !page_writable(last))
+		return -EFAULT;
+	return 0;
+}
+
+static int
+read_large(pid_t pid, uintptr_t src, void *dst, size_t n)
+{
+	struct probes pr;
+	uintptr_t d = (uintptr_t)dst, dend = d + n;
+	struct iovec local, remote;
+	size_t done, len;
+	ssize_t got;
+	int ret;
+
+	/* The process first (its errors come before the range's), and the
+	 * first byte with it. */
+	pr.pid = pid;
+	pr.end = src + n;
+	pr.n = 1;
+	pr.at[0].iov_base = (void *)src;
+	pr.at[0].iov_len = 1;
+	ret = probes_flush(&pr);
+	if (ret)
+		return ret;
+
+	ret = tlh_maps_walk(pid, src, src + n, check_source_vma, &pr);
+	if (!ret)
+		ret = probes_flush(&pr);
+	if (ret == -ENXIO)
+		ret = -EIO;
+	if (ret)
+		return ret;
+
+	ret = tlh_maps_walk(tlh_os_self(), d, dend, check_dest_vma, &dend);
+	if (ret == -ENXIO)
+		ret = -EFAULT;
+	if (ret)
+		return ret;
+
+	for (done = 0; done < n; done += (size_t)got) {
+		len = n - done < CHUNK_MAX ? n - done : CHUNK_MAX;
+		local.iov_base = (char *)dst + done;
+		local.iov_len = len;
+		remote.iov_base = (void *)(src + done);
+		remote.iov_len = len;
+		got = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+		if (got < 0) {
+			ret = classify(pid, errno);
+			return ret == -EIO && !page_writable(d + done) ?
+			       -EFAULT : ret;
+		}
+		if (got == 0)
+			return -EIO;
+	}
+	return 0;
+}
+
+int
+tlh_os_read(pid_t pid, uintptr_t src, void *dst, size_t n)
+{
+	if (n <= SMALL_MAX)
+		return read_small(pid, src, dst, n);
+	return read_large(pid, src, dst, n);
+}

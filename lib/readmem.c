@@ -1,0 +1,69 @@
+/*
+ * readmem.c - Toolhelp32ReadProcessMemory: the Windows contract (argument
+ * order of checks, counts, error codes) over the platform's all-or-nothing
+ * read.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+
+#include "internal.h"
+#include "linux/os.h"
+
+/* Highest pid Linux can hand out (PID_MAX_LIMIT on 64-bit). */
+#define TLH_PID_MAX	4194304u
+
+/* [addr, addr + n) wraps around or reaches past user space. */
+static int
+out_of_bounds(uintptr_t addr, size_t n)
+{
+	uintptr_t top = tlh_os_user_top();
+
+	return addr > top || n > top - addr;
+}
+
+/*
+ * Copy cbRead bytes from lpBaseAddress in process th32ProcessID (0: this
+ * process) into lpBuffer, only after the whole range is known readable.
+ * On failure lpBuffer is unchanged (see the man page for the one race).
+ */
+TLH_EXPORT BOOL WINAPI
+Toolhelp32ReadProcessMemory(DWORD th32ProcessID, LPCVOID lpBaseAddress,
+			    LPVOID lpBuffer, SIZE_T cbRead,
+			    SIZE_T *lpNumberOfBytesRead)
+{
+	uintptr_t src = (uintptr_t)lpBaseAddress;
+	pid_t pid;
+	int ret;
+
+	if (th32ProcessID > TLH_PID_MAX) {
+		ret = -ESRCH;
+		goto fail;
+	}
+	pid = th32ProcessID ? (pid_t)th32ProcessID : tlh_os_self();
+
+	/* Windows checks the process, then a zero length, then the ranges'
+	 * bounds; the read itself reports the process's errors, so the
+	 * explicit check is needed only where no read follows. */
+	if (cbRead == 0 || out_of_bounds(src, cbRead) ||
+	    out_of_bounds((uintptr_t)lpBuffer, cbRead)) {
+		ret = tlh_os_reach(pid);
+		if (!ret)
+			ret = cbRead ? -EFAULT : 0;
+	} else {
+		ret = tlh_os_read(pid, src, lpBuffer, cbRead);
+	}
+	if (ret)
+		goto fail;
+	if (lpNumberOfBytesRead)
+		*lpNumberOfBytesRead = cbRead;
+	return TRUE;
+
+fail:
+	/* The count is left alone when the process cannot be reached. */
+	if (lpNumberOfBytesRead && ret != -ESRCH && ret != -EPERM)
+		*lpNumberOfBytesRead = 0;
+	tlh_error_set(ret);
+	return FALSE;
+}

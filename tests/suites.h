@@ -1,0 +1,12 @@
+/* suites.h - one Check suite per area; the runner adds them all. */
+#ifndef TLHELP32_TESTS_SUITES_H
+#define TLHELP32_TESTS_SUITES_H
+
+#include <check.h>
+
+Suite *types_suite(void);
+Suite *error_suite(void);
+Suite *readmem_suite(void);
+Suite *maps_suite(void);
+
+#endif
