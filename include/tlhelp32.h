@@ -65,6 +65,109 @@ typedef DWORD *LPDWORD;
 #define ERROR_PARTIAL_COPY		299
 #define ERROR_NOACCESS			998
 
+#ifndef INVALID_HANDLE_VALUE
+#define INVALID_HANDLE_VALUE ((HANDLE)(intptr_t)-1)
+#endif
+
+#define MAX_MODULE_NAME32	255
+
+/* CreateToolhelp32Snapshot() flags. */
+#define TH32CS_SNAPHEAPLIST	0x00000001
+#define TH32CS_SNAPPROCESS	0x00000002
+#define TH32CS_SNAPTHREAD	0x00000004
+#define TH32CS_SNAPMODULE	0x00000008
+#define TH32CS_SNAPMODULE32	0x00000010
+#define TH32CS_SNAPALL		(TH32CS_SNAPHEAPLIST | TH32CS_SNAPPROCESS | \
+				 TH32CS_SNAPTHREAD | TH32CS_SNAPMODULE)
+#define TH32CS_INHERIT		0x80000000
+
+/* HEAPLIST32.dwFlags and HEAPENTRY32.dwFlags. */
+#define HF32_DEFAULT		1
+#define HF32_SHARED		2
+#define LF32_FIXED		0x00000001
+#define LF32_FREE		0x00000002
+#define LF32_MOVEABLE		0x00000004
+
+typedef struct tagPROCESSENTRY32W {
+	DWORD dwSize;
+	DWORD cntUsage;
+	DWORD th32ProcessID;
+	ULONG_PTR th32DefaultHeapID;
+	DWORD th32ModuleID;
+	DWORD cntThreads;
+	DWORD th32ParentProcessID;
+	LONG pcPriClassBase;
+	DWORD dwFlags;
+	WCHAR szExeFile[MAX_PATH];
+} PROCESSENTRY32W, *PPROCESSENTRY32W, *LPPROCESSENTRY32W;
+
+typedef struct tagPROCESSENTRY32 {
+	DWORD dwSize;
+	DWORD cntUsage;
+	DWORD th32ProcessID;
+	ULONG_PTR th32DefaultHeapID;
+	DWORD th32ModuleID;
+	DWORD cntThreads;
+	DWORD th32ParentProcessID;
+	LONG pcPriClassBase;
+	DWORD dwFlags;
+	CHAR szExeFile[MAX_PATH];
+} PROCESSENTRY32, *PPROCESSENTRY32, *LPPROCESSENTRY32;
+
+typedef struct tagTHREADENTRY32 {
+	DWORD dwSize;
+	DWORD cntUsage;
+	DWORD th32ThreadID;
+	DWORD th32OwnerProcessID;
+	LONG tpBasePri;
+	LONG tpDeltaPri;
+	DWORD dwFlags;
+} THREADENTRY32, *PTHREADENTRY32, *LPTHREADENTRY32;
+
+typedef struct tagMODULEENTRY32W {
+	DWORD dwSize;
+	DWORD th32ModuleID;
+	DWORD th32ProcessID;
+	DWORD GlblcntUsage;
+	DWORD ProccntUsage;
+	BYTE *modBaseAddr;
+	DWORD modBaseSize;
+	HMODULE hModule;
+	WCHAR szModule[MAX_MODULE_NAME32 + 1];
+	WCHAR szExePath[MAX_PATH];
+} MODULEENTRY32W, *PMODULEENTRY32W, *LPMODULEENTRY32W;
+
+typedef struct tagMODULEENTRY32 {
+	DWORD dwSize;
+	DWORD th32ModuleID;
+	DWORD th32ProcessID;
+	DWORD GlblcntUsage;
+	DWORD ProccntUsage;
+	BYTE *modBaseAddr;
+	DWORD modBaseSize;
+	HMODULE hModule;
+	CHAR szModule[MAX_MODULE_NAME32 + 1];
+	CHAR szExePath[MAX_PATH];
+} MODULEENTRY32, *PMODULEENTRY32, *LPMODULEENTRY32;
+
+/*
+ * Take a point-in-time copy of the lists dwFlags names.  See
+ * CreateToolhelp32Snapshot(3).
+ */
+HANDLE WINAPI CreateToolhelp32Snapshot(DWORD dwFlags, DWORD th32ProcessID);
+BOOL WINAPI CloseHandle(HANDLE hObject);
+
+BOOL WINAPI Process32First(HANDLE hSnapshot, LPPROCESSENTRY32 lppe);
+BOOL WINAPI Process32Next(HANDLE hSnapshot, LPPROCESSENTRY32 lppe);
+BOOL WINAPI Process32FirstW(HANDLE hSnapshot, LPPROCESSENTRY32W lppe);
+BOOL WINAPI Process32NextW(HANDLE hSnapshot, LPPROCESSENTRY32W lppe);
+BOOL WINAPI Thread32First(HANDLE hSnapshot, LPTHREADENTRY32 lpte);
+BOOL WINAPI Thread32Next(HANDLE hSnapshot, LPTHREADENTRY32 lpte);
+BOOL WINAPI Module32First(HANDLE hSnapshot, LPMODULEENTRY32 lpme);
+BOOL WINAPI Module32Next(HANDLE hSnapshot, LPMODULEENTRY32 lpme);
+BOOL WINAPI Module32FirstW(HANDLE hSnapshot, LPMODULEENTRY32W lpme);
+BOOL WINAPI Module32NextW(HANDLE hSnapshot, LPMODULEENTRY32W lpme);
+
 /*
  * Copy cbRead bytes at lpBaseAddress in process th32ProcessID (0: the
  * calling process) to lpBuffer, all or nothing.  See
@@ -78,6 +181,20 @@ BOOL WINAPI Toolhelp32ReadProcessMemory(DWORD th32ProcessID,
 /* The calling thread's last error code.  See GetLastError(3). */
 DWORD WINAPI GetLastError(void);
 void WINAPI SetLastError(DWORD dwErrCode);
+
+/* With UNICODE, the generic names are the W forms, as in Windows. */
+#ifdef UNICODE
+#define Process32First		Process32FirstW
+#define Process32Next		Process32NextW
+#define Module32First		Module32FirstW
+#define Module32Next		Module32NextW
+#define PROCESSENTRY32		PROCESSENTRY32W
+#define PPROCESSENTRY32		PPROCESSENTRY32W
+#define LPPROCESSENTRY32	LPPROCESSENTRY32W
+#define MODULEENTRY32		MODULEENTRY32W
+#define PMODULEENTRY32		PMODULEENTRY32W
+#define LPMODULEENTRY32		LPMODULEENTRY32W
+#endif
 
 #ifdef __cplusplus
 }

@@ -68,6 +68,12 @@ walk_query(int fd, uintptr_t start, uintptr_t end, tlh_vma_fn fn, void *arg)
 			vma.flags |= TLH_VMA_WRITE;
 		if (q.inode)
 			vma.flags |= TLH_VMA_FILE;
+		vma.offset = q.vma_offset;
+		vma.inode = q.inode;
+		vma.major = q.dev_major;
+		vma.minor = q.dev_minor;
+		vma.name = NULL;
+		vma.name_len = 0;
 		ret = fn(&vma, arg);
 		if (ret)
 			return ret;
@@ -145,32 +151,42 @@ tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma)
 	}
 	if (!digits || (p < end && *p != ' '))
 		return -EINVAL;
-	if (start >= stop || stop > UINTPTR_MAX)
+	if (start >= stop || stop > UINTPTR_MAX || major > UINT32_MAX ||
+	    minor > UINT32_MAX)
 		return -EINVAL;
+	while (p < end && *p == ' ')
+		p++;
 	vma->start = (uintptr_t)start;
 	vma->end = (uintptr_t)stop;
+	vma->offset = offset;
+	vma->inode = inode;
+	vma->major = (uint32_t)major;
+	vma->minor = (uint32_t)minor;
+	vma->name = p;
+	vma->name_len = (size_t)(end - p);
 	if (inode)
 		vma->flags |= TLH_VMA_FILE;
 	return 0;
 }
 
+typedef int (*line_fn)(const char *line, size_t len, void *arg);
+
 /*
- * Walk by reading the text in blocks.  A line longer than the buffer (a
- * very long path) is parsed from its head, which holds every field used,
- * and the rest of it is skipped.
+ * Call @fn for each line of the text at @fd, read in blocks.  A line longer
+ * than the buffer (a very long path) is passed as its head, which holds
+ * every field but the end of the path, and the rest of it is skipped.
+ * A non-zero return from @fn stops the reading and is returned.
  */
 static int
-walk_text(int fd, uintptr_t start, uintptr_t end, tlh_vma_fn fn, void *arg)
+read_lines(int fd, line_fn fn, void *arg)
 {
 	char buf[8192];
 	size_t have = 0, pos, len;
-	uintptr_t addr = start;
-	struct tlh_vma vma;
 	int skipping = 0, eof = 0, ret;
 	ssize_t got;
 	char *nl;
 
-	while (addr < end) {
+	for (;;) {
 		if (!eof && have < sizeof(buf)) {
 			got = read(fd, buf + have, sizeof(buf) - have);
 			if (got < 0) {
@@ -183,41 +199,105 @@ walk_text(int fd, uintptr_t start, uintptr_t end, tlh_vma_fn fn, void *arg)
 			have += (size_t)got;
 		}
 		pos = 0;
-		for (;;) {
+		while (pos < have) {
 			nl = memchr(buf + pos, '\n', have - pos);
 			if (nl)
 				len = (size_t)(nl - (buf + pos));
 			else if (have == sizeof(buf) && pos == 0)
-				len = have;	/* overlong line: use its head */
-			else if (eof && have > pos)
+				len = have;	/* overlong line: its head */
+			else if (eof)
 				len = have - pos;	/* last line, no newline */
 			else
 				break;
 			if (!skipping) {
-				if (tlh_maps_parse_line(buf + pos, len, &vma))
-					return -EIO;
-				if (vma.end > addr) {
-					if (vma.start > addr)
-						return -ENXIO;
-					ret = fn(&vma, arg);
-					if (ret)
-						return ret;
-					addr = vma.end;
-					if (addr >= end)
-						return 0;
-				}
+				ret = fn(buf + pos, len, arg);
+				if (ret)
+					return ret;
 			}
-			skipping = !nl;
+			skipping = !nl && !eof;
 			pos += len + (nl ? 1 : 0);
-			if (pos >= have)
-				break;
 		}
 		memmove(buf, buf + pos, have - pos);
 		have -= pos;
 		if (eof && have == 0)
-			break;
+			return 0;
 	}
-	return addr < end ? -ENXIO : 0;
+}
+
+struct cover {
+	uintptr_t addr;		/* covered up to here */
+	uintptr_t end;
+	tlh_vma_fn fn;
+	void *arg;
+};
+
+/* 1 (stop: done) once the range is covered; -ENXIO at a hole. */
+static int
+cover_line(const char *line, size_t len, void *arg)
+{
+	struct cover *c = arg;
+	struct tlh_vma vma;
+	int ret;
+
+	if (tlh_maps_parse_line(line, len, &vma))
+		return -EIO;
+	if (vma.end <= c->addr)
+		return 0;
+	if (vma.start > c->addr)
+		return -ENXIO;
+	ret = c->fn(&vma, c->arg);
+	if (ret)
+		return ret;
+	c->addr = vma.end;
+	return c->addr >= c->end ? 1 : 0;
+}
+
+static int
+walk_text(int fd, uintptr_t start, uintptr_t end, tlh_vma_fn fn, void *arg)
+{
+	struct cover c = { start, end, fn, arg };
+	int ret;
+
+	if (start >= end)
+		return 0;
+	ret = read_lines(fd, cover_line, &c);
+	if (ret == 1)
+		return 0;
+	if (ret)
+		return ret;
+	return -ENXIO;	/* the text ended before the range did */
+}
+
+struct each {
+	tlh_vma_fn fn;
+	void *arg;
+};
+
+static int
+each_line(const char *line, size_t len, void *arg)
+{
+	struct each *e = arg;
+	struct tlh_vma vma;
+
+	if (tlh_maps_parse_line(line, len, &vma))
+		return -EIO;
+	return e->fn(&vma, e->arg);
+}
+
+int
+tlh_maps_each(pid_t pid, tlh_vma_fn fn, void *arg)
+{
+	struct each e = { fn, arg };
+	int fd, ret, saved;
+
+	fd = tlh_procfs_open(pid, "maps");
+	if (fd < 0)
+		return fd;
+	ret = read_lines(fd, each_line, &e);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return ret;
 }
 
 int

@@ -18,6 +18,12 @@ struct tlh_vma {
 	uintptr_t start;
 	uintptr_t end;
 	unsigned int flags;
+	uint64_t offset;
+	uint64_t inode;
+	uint32_t major;
+	uint32_t minor;
+	const char *name;	/* as the text shows it; NULL from the ioctl */
+	size_t name_len;
 };
 
 /*
@@ -33,6 +39,13 @@ typedef int (*tlh_vma_fn)(const struct tlh_vma *vma, void *arg);
  */
 int tlh_maps_walk(pid_t pid, uintptr_t start, uintptr_t end,
 		  tlh_vma_fn fn, void *arg);
+
+/*
+ * Call @fn for every mapping of @pid, from the text of its maps (names
+ * included), in address order.  Returns 0, -ESRCH, -EPERM, or what @fn
+ * returned.
+ */
+int tlh_maps_each(pid_t pid, tlh_vma_fn fn, void *arg);
 
 /*
  * Parse one line of /proc/<pid>/maps (without its newline) into @vma.

@@ -34,4 +34,26 @@ uintptr_t tlh_os_user_top(void);
  */
 int tlh_os_read(pid_t pid, uintptr_t src, void *dst, size_t n);
 
+struct tlh_snapshot;
+
+/*
+ * 0 if @pid names a process (not a thread of one) whose module and heap
+ * lists the caller may take: -ESRCH, -EPERM otherwise.
+ */
+int tlh_os_snap_check_pid(pid_t pid);
+
+/*
+ * Add every process (@procs) and every thread (@threads) of the system to
+ * @s.  Processes that vanish during the walk are skipped.
+ */
+int tlh_os_snap_tasks(struct tlh_snapshot *s, int procs, int threads);
+
+/*
+ * Add the modules (mapped ELF objects) of @pid to @s, the main executable
+ * first: all of them with @all, or only when @pid is a 32-bit process with
+ * @only32.
+ */
+int tlh_os_snap_modules(struct tlh_snapshot *s, pid_t pid, int all,
+			int only32);
+
 #endif /* TLHELP32_LINUX_OS_H */

@@ -1,0 +1,231 @@
+/*
+ * modules.c - the module list: one entry per ELF object mapped from a file,
+ * found in one pass over /proc/<pid>/maps.
+ *
+ * An object starts at a mapping of its file at offset 0 and takes in the
+ * later mappings of the same file (device and inode) up to the next
+ * offset-0 mapping of it; its base is that first mapping's start and its
+ * size runs to the end of its last mapping.  Whether it is ELF is read from
+ * its first bytes in the target (or from the file, where the target cannot
+ * be read).  The main executable, known by the exe link, comes first; the
+ * rest follow in address order.  Memory with no file behind it ([vdso],
+ * anonymous mappings) is not a module.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "maps.h"
+#include "os.h"
+#include "procfs.h"
+#include "../snapshot.h"
+
+#define DELETED		" (deleted)"
+
+struct object {
+	uintptr_t base;
+	uintptr_t end;
+	uint64_t inode;
+	uint32_t major;
+	uint32_t minor;
+	char *path;		/* unescaped, without " (deleted)" */
+	int elf_class;		/* 1: 32-bit, 2: 64-bit, 0: not ELF */
+};
+
+struct objects {
+	struct object *o;
+	size_t n;
+	size_t alloc;
+};
+
+/*
+ * The path as a program can open it: the kernel writes a newline in a name
+ * as "\012" and marks a file that is gone with " (deleted)".
+ */
+static char *
+clean_path(const char *name, size_t len)
+{
+	char *p = malloc(len + 1);
+	size_t i, o = 0;
+
+	if (!p)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (name[i] == '\\' && len - i >= 4 && !memcmp(name + i, "\\012", 4)) {
+			p[o++] = '\n';
+			i += 3;
+		} else {
+			p[o++] = name[i];
+		}
+	}
+	p[o] = '\0';
+	if (o > strlen(DELETED) && !strcmp(p + o - strlen(DELETED), DELETED))
+		p[o - strlen(DELETED)] = '\0';
+	return p;
+}
+
+static int
+collect(const struct tlh_vma *vma, void *arg)
+{
+	struct objects *os = arg;
+	struct object *o, *grown;
+	size_t i;
+
+	if (!vma->inode || !vma->name_len || vma->name[0] != '/')
+		return 0;
+	if (vma->offset) {
+		/* a later part of an object already open? */
+		for (i = os->n; i-- > 0;) {
+			o = &os->o[i];
+			if (o->inode == vma->inode && o->major == vma->major &&
+			    o->minor == vma->minor) {
+				if (vma->end > o->end)
+					o->end = vma->end;
+				return 0;
+			}
+		}
+		return 0;	/* a piece of a file mapped on its own */
+	}
+	if (os->n == os->alloc) {
+		os->alloc = os->alloc ? os->alloc * 2 : 32;
+		grown = realloc(os->o, os->alloc * sizeof(*os->o));
+		if (!grown)
+			return -ENOMEM;
+		os->o = grown;
+	}
+	o = &os->o[os->n];
+	o->base = vma->start;
+	o->end = vma->end;
+	o->inode = vma->inode;
+	o->major = vma->major;
+	o->minor = vma->minor;
+	o->elf_class = 0;
+	o->path = clean_path(vma->name, vma->name_len);
+	if (!o->path)
+		return -ENOMEM;
+	os->n++;
+	return 0;
+}
+
+/* The ELF class of the object, from the target or else from its file. */
+static int
+elf_class(pid_t pid, const struct object *o)
+{
+	unsigned char hdr[5];
+	ssize_t got;
+	int fd;
+
+	if (tlh_os_read(pid, o->base, hdr, sizeof(hdr))) {
+		fd = open(o->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0)
+			return 0;
+		got = pread(fd, hdr, sizeof(hdr), 0);
+		close(fd);
+		if (got != (ssize_t)sizeof(hdr))
+			return 0;
+	}
+	if (memcmp(hdr, "\177ELF", 4) || (hdr[4] != 1 && hdr[4] != 2))
+		return 0;
+	return hdr[4];
+}
+
+int
+tlh_os_snap_check_pid(pid_t pid)
+{
+	char buf[1024], *p;
+	ssize_t len;
+	int fd;
+
+	/* A thread id is not a process id: its Tgid line says whose it is. */
+	fd = tlh_procfs_open(pid, "status");
+	if (fd < 0)
+		return fd;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return -ESRCH;
+	buf[len] = '\0';
+	p = strstr(buf, "\nTgid:");
+	if (!p || strtol(p + 6, NULL, 10) != (long)pid)
+		return -ESRCH;
+	return tlh_os_reach(pid);
+}
+
+static int
+add_object(struct tlh_snapshot *s, const struct object *o)
+{
+	struct tlh_module_rec *rec;
+	const char *base = strrchr(o->path, '/');
+	long name, path;
+
+	base = base ? base + 1 : o->path;
+	name = tlh_snap_add_string(s, base, strlen(base));
+	path = tlh_snap_add_string(s, o->path, strlen(o->path));
+	rec = name < 0 || path < 0 ? NULL : tlh_snap_add_module(s);
+	if (!rec)
+		return -ENOMEM;
+	rec->base = o->base;
+	rec->size = o->end - o->base;
+	rec->name = (size_t)name;
+	rec->path = (size_t)path;
+	return 0;
+}
+
+int
+tlh_os_snap_modules(struct tlh_snapshot *s, pid_t pid, int all, int only32)
+{
+	struct objects os = { NULL, 0, 0 };
+	char exe[4097], *ex = NULL;
+	size_t i, main_i;
+	ssize_t len;
+	int ret, fd, bits32;
+
+	fd = tlh_procfs_open(pid, "");
+	if (fd >= 0) {
+		len = readlinkat(fd, "exe", exe, sizeof(exe) - 1);
+		close(fd);
+		if (len > 0) {
+			exe[len] = '\0';
+			ex = exe;
+			if ((size_t)len > strlen(DELETED) &&
+			    !strcmp(exe + len - strlen(DELETED), DELETED))
+				exe[len - strlen(DELETED)] = '\0';
+		}
+	}
+	ret = tlh_maps_each(pid, collect, &os);
+	if (ret)
+		goto out;
+
+	main_i = os.n;
+	for (i = 0; i < os.n; i++) {
+		os.o[i].elf_class = elf_class(pid, &os.o[i]);
+		if (main_i == os.n && ex && os.o[i].elf_class &&
+		    !strcmp(os.o[i].path, ex))
+			main_i = i;
+	}
+	/* The target's word size is its executable's. */
+	bits32 = main_i < os.n && os.o[main_i].elf_class == 1;
+	if (!all && !(only32 && bits32))
+		goto out;
+	if (main_i < os.n) {
+		ret = add_object(s, &os.o[main_i]);
+		if (ret)
+			goto out;
+	}
+	for (i = 0; i < os.n; i++) {
+		if (i == main_i || !os.o[i].elf_class)
+			continue;
+		ret = add_object(s, &os.o[i]);
+		if (ret)
+			goto out;
+	}
+out:
+	for (i = 0; i < os.n; i++)
+		free(os.o[i].path);
+	free(os.o);
+	return ret;
+}

@@ -1,0 +1,249 @@
+/*
+ * tasks.c - the process and thread lists, read from /proc the way procps
+ * does: each process directory opened once, the rest with openat(), and a
+ * process that vanishes during the walk simply left out.  Per process one
+ * stat file and the exe link (plus cmdline when comm looks truncated); per
+ * thread one stat file.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "os.h"
+#include "stat.h"
+#include "../snapshot.h"
+
+#define COMM_MAX	15	/* the kernel truncates comm to this */
+
+/* The pid a /proc directory entry names, or 0. */
+static pid_t
+entry_pid(const char *name)
+{
+	unsigned long v = 0;
+
+	if (!*name)
+		return 0;
+	for (; *name; name++) {
+		if (*name < '0' || *name > '9' || v > 4194304)
+			return 0;
+		v = v * 10 + (unsigned long)(*name - '0');
+	}
+	return (pid_t)v;
+}
+
+/* Read a small file under @dirfd into @buf; returns its length or -errno. */
+static ssize_t
+read_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	ssize_t got, total = 0;
+	int fd, saved;
+
+	do
+		fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < size) {
+		got = read(fd, buf + total, size - (size_t)total);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		total += got;
+	}
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return got < 0 ? -errno : total;
+}
+
+static int
+read_stat(int dirfd, const char *name, struct tlh_stat *st)
+{
+	char buf[2048];
+	ssize_t len = read_at(dirfd, name, buf, sizeof(buf));
+
+	if (len <= 0)
+		return len < 0 ? (int)len : -EINVAL;
+	return tlh_stat_parse(buf, (size_t)len, st);
+}
+
+/*
+ * The executable's file name: the exe link's last component when the link
+ * can be read; else comm, or argv[0]'s last component when comm was cut
+ * short and argv[0] continues it; else the pid.  Never empty.
+ */
+static long
+add_exe_name(struct tlh_snapshot *s, int dirfd, const struct tlh_stat *st,
+	     const char *pid_name)
+{
+	char buf[4097], *base;
+	size_t clen = strlen(st->comm);
+	ssize_t len;
+
+	len = readlinkat(dirfd, "exe", buf, sizeof(buf) - 1);
+	if (len > 0) {
+		buf[len] = '\0';
+		if (len > 10 && !strcmp(buf + len - 10, " (deleted)"))
+			buf[len -= 10] = '\0';
+		base = strrchr(buf, '/');
+		base = base ? base + 1 : buf;
+		if (*base)
+			return tlh_snap_add_string(s, base, strlen(base));
+	}
+	if (clen == COMM_MAX) {
+		len = read_at(dirfd, "cmdline", buf, sizeof(buf) - 1);
+		if (len > 0) {
+			buf[len] = '\0';
+			base = strrchr(buf, '/');
+			base = base ? base + 1 : buf;
+			if (!strncmp(base, st->comm, clen))
+				return tlh_snap_add_string(s, base,
+							   strlen(base));
+		}
+	}
+	if (clen)
+		return tlh_snap_add_string(s, st->comm, clen);
+	return tlh_snap_add_string(s, pid_name, strlen(pid_name));
+}
+
+struct thread_tmp {
+	uint32_t tid;
+	int main;
+	uint64_t start;
+	int32_t pri;
+};
+
+/* Main thread first, then in creation order (start time, then tid). */
+static int
+thread_order(const void *a, const void *b)
+{
+	const struct thread_tmp *x = a, *y = b;
+
+	if (x->main != y->main)
+		return x->main ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+static int
+add_threads(struct tlh_snapshot *s, int dirfd, uint32_t pid)
+{
+	struct thread_tmp *t = NULL, *grown;
+	size_t n = 0, alloc = 0, i;
+	struct tlh_thread_rec *rec;
+	struct tlh_stat st;
+	struct dirent *de;
+	char name[32];
+	int fd, ret = 0;
+	pid_t tid;
+	DIR *d;
+
+	fd = openat(dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;	/* gone: its threads with it */
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while ((de = readdir(d))) {
+		tid = entry_pid(de->d_name);
+		if (!tid || strlen(de->d_name) > 10)
+			continue;
+		memcpy(name, de->d_name, strlen(de->d_name));
+		memcpy(name + strlen(de->d_name), "/stat", 6);
+		if (read_stat(fd, name, &st))
+			continue;
+		if (n == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			grown = realloc(t, alloc * sizeof(*t));
+			if (!grown) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			t = grown;
+		}
+		t[n].tid = (uint32_t)tid;
+		t[n].main = (uint32_t)tid == pid;
+		t[n].start = st.starttime;
+		t[n++].pri = tlh_stat_thread_base(&st);
+	}
+	qsort(t, n, sizeof(*t), thread_order);
+	for (i = 0; i < n; i++) {
+		rec = tlh_snap_add_thread(s);
+		if (!rec) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		rec->tid = t[i].tid;
+		rec->pid = pid;
+		rec->base_pri = t[i].pri;
+	}
+out:
+	free(t);
+	closedir(d);
+	return ret;
+}
+
+/* One process: its entry and, if asked, its threads. */
+static int
+add_process(struct tlh_snapshot *s, int procfd, const char *name, pid_t pid,
+	    int procs, int threads)
+{
+	struct tlh_proc_rec *rec;
+	struct tlh_stat st;
+	int dirfd, ret = 0;
+	long off;
+
+	dirfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return 0;	/* vanished */
+	if (read_stat(dirfd, "stat", &st) || st.pid != (uint32_t)pid)
+		goto out;	/* vanished, or not what it claims */
+	if (procs) {
+		off = add_exe_name(s, dirfd, &st, name);
+		rec = off < 0 ? NULL : tlh_snap_add_proc(s);
+		if (!rec) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		rec->pid = st.pid;
+		rec->ppid = st.ppid;
+		rec->threads = st.threads;
+		rec->pri_class = tlh_stat_class_base(&st);
+		rec->name = (size_t)off;
+	}
+	if (threads)
+		ret = add_threads(s, dirfd, (uint32_t)pid);
+out:
+	close(dirfd);
+	return ret;
+}
+
+int
+tlh_os_snap_tasks(struct tlh_snapshot *s, int procs, int threads)
+{
+	struct dirent *de;
+	int ret = 0;
+	pid_t pid;
+	DIR *d;
+
+	d = opendir("/proc");
+	if (!d)
+		return errno == ENOMEM ? -ENOMEM : -ENOSYS;
+	while (!ret && (de = readdir(d))) {
+		pid = entry_pid(de->d_name);
+		if (pid)
+			ret = add_process(s, dirfd(d), de->d_name, pid, procs,
+					  threads);
+	}
+	closedir(d);
+	return ret;
+}

@@ -1,0 +1,197 @@
+/*
+ * snapshot.c - CreateToolhelp32Snapshot and what every list shares: the
+ * records and string pool a snapshot owns, and the First/Next step.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "linux/os.h"
+#include "snapshot.h"
+
+/* Grow @l to hold one more record of @size bytes; NULL if no memory. */
+static void *
+list_add(struct tlh_list *l, size_t size)
+{
+	void *grown;
+	size_t n;
+
+	if (l->count == l->alloc) {
+		n = l->alloc ? l->alloc * 2 : 64;
+		grown = realloc(l->items, n * size);
+		if (!grown)
+			return NULL;
+		l->items = grown;
+		l->alloc = n;
+	}
+	return memset((char *)l->items + l->count++ * size, 0, size);
+}
+
+struct tlh_proc_rec *
+tlh_snap_add_proc(struct tlh_snapshot *s)
+{
+	return list_add(&s->procs, sizeof(struct tlh_proc_rec));
+}
+
+struct tlh_thread_rec *
+tlh_snap_add_thread(struct tlh_snapshot *s)
+{
+	return list_add(&s->threads, sizeof(struct tlh_thread_rec));
+}
+
+struct tlh_module_rec *
+tlh_snap_add_module(struct tlh_snapshot *s)
+{
+	return list_add(&s->modules, sizeof(struct tlh_module_rec));
+}
+
+long
+tlh_snap_add_string(struct tlh_snapshot *s, const char *str, size_t len)
+{
+	size_t off = s->pool_len, n;
+	char *grown;
+
+	if (len > (size_t)1 << 24)
+		return -ENOMEM;
+	if (s->pool_alloc - s->pool_len < len + 1) {
+		n = s->pool_alloc ? s->pool_alloc : 4096;
+		while (n - s->pool_len < len + 1)
+			n *= 2;
+		grown = realloc(s->pool, n);
+		if (!grown)
+			return -ENOMEM;
+		s->pool = grown;
+		s->pool_alloc = n;
+	}
+	memcpy(s->pool + off, str, len);
+	s->pool[off + len] = '\0';
+	s->pool_len += len + 1;
+	return (long)off;
+}
+
+void
+tlh_snap_free(struct tlh_snapshot *s)
+{
+	if (!s)
+		return;
+	free(s->procs.items);
+	free(s->threads.items);
+	free(s->modules.items);
+	free(s->pool);
+	free(s);
+}
+
+static const size_t rec_size[] = {
+	[TLH_LIST_PROCS] = sizeof(struct tlh_proc_rec),
+	[TLH_LIST_THREADS] = sizeof(struct tlh_thread_rec),
+	[TLH_LIST_MODULES] = sizeof(struct tlh_module_rec),
+};
+
+static struct tlh_list *
+list_of(struct tlh_snapshot *s, enum tlh_list_id id)
+{
+	switch (id) {
+	case TLH_LIST_PROCS:
+		return &s->procs;
+	case TLH_LIST_THREADS:
+		return &s->threads;
+	default:
+		return &s->modules;
+	}
+}
+
+BOOL
+tlh_snap_step(HANDLE h, enum tlh_list_id id, int first, void *entry,
+	      size_t need, tlh_fill_fn fill)
+{
+	struct tlh_snapshot *s;
+	struct tlh_list *l;
+	DWORD dw_size;
+	int err = 0;
+
+	if (!entry) {
+		tlh_error_set(-EINVAL);
+		return FALSE;
+	}
+	memcpy(&dw_size, entry, sizeof(dw_size));
+	if (dw_size < need) {
+		tlh_error_set(-EMSGSIZE);
+		return FALSE;
+	}
+	s = tlh_handle_lock(h);
+	if (!s) {
+		tlh_error_set(-EBADF);
+		return FALSE;
+	}
+	l = list_of(s, id);
+	if (first)
+		l->cursor = 0;
+	if (l->cursor < l->count)
+		fill(s, (char *)l->items + l->cursor++ * rec_size[id], entry);
+	else
+		err = -ENODATA;
+	tlh_handle_unlock();
+	if (err) {
+		tlh_error_set(err);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * Take a point-in-time copy of the processes, threads or modules dwFlags
+ * asks for; th32ProcessID (0: this process) selects the module list's
+ * process.  Returns a handle for CloseHandle(), or INVALID_HANDLE_VALUE.
+ */
+TLH_EXPORT HANDLE WINAPI
+CreateToolhelp32Snapshot(DWORD dwFlags, DWORD th32ProcessID)
+{
+	struct tlh_snapshot *s;
+	int want_mod = !!(dwFlags & (TH32CS_SNAPMODULE | TH32CS_SNAPMODULE32));
+	pid_t pid;
+	HANDLE h;
+	int ret = 0;
+
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		tlh_error_set(-ENOMEM);
+		return INVALID_HANDLE_VALUE;
+	}
+	s->flags = dwFlags;
+
+	/* The pid names the process of the module and heap lists only. */
+	if (want_mod || (dwFlags & TH32CS_SNAPHEAPLIST)) {
+		pid = th32ProcessID ? (pid_t)th32ProcessID : tlh_os_self();
+		if (th32ProcessID > INT32_MAX)
+			ret = -ESRCH;
+		else
+			ret = tlh_os_snap_check_pid(pid);
+		if (!ret && want_mod)
+			ret = tlh_os_snap_modules(s, pid,
+				!!(dwFlags & TH32CS_SNAPMODULE),
+				!!(dwFlags & TH32CS_SNAPMODULE32));
+		s->module_pid = (uint32_t)pid;
+		if (ret)
+			goto fail;
+	}
+	if (dwFlags & (TH32CS_SNAPPROCESS | TH32CS_SNAPTHREAD)) {
+		ret = tlh_os_snap_tasks(s, !!(dwFlags & TH32CS_SNAPPROCESS),
+					!!(dwFlags & TH32CS_SNAPTHREAD));
+		if (ret)
+			goto fail;
+	}
+	h = tlh_handle_open(s);
+	if (h == INVALID_HANDLE_VALUE) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	return h;
+
+fail:
+	tlh_snap_free(s);
+	tlh_error_set(ret);
+	return INVALID_HANDLE_VALUE;
+}
