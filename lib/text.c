@@ -4,7 +4,8 @@
  * fields get UTF-16, where every byte that is not part of a well-formed
  * UTF-8 sequence becomes U+FFFD, so a W string is always well formed.
  * Both are truncated to fit, never in the middle of a character, and
- * always terminated.
+ * terminated; the rest of the field is zeroed, so that an entry's bytes
+ * depend only on what it describes.
  */
 #include "config.h"
 
@@ -69,7 +70,7 @@ tlh_text_to_a(CHAR *dst, size_t cap, const char *src)
 		pos += step;
 	}
 	memcpy(dst, src, pos);
-	dst[pos] = '\0';
+	memset(dst + pos, 0, cap - pos);
 }
 
 void
@@ -98,5 +99,6 @@ tlh_text_to_w(WCHAR *dst, size_t cap, const char *src)
 		}
 		pos += step;
 	}
-	dst[out] = 0;
+	while (out < cap)
+		dst[out++] = 0;
 }

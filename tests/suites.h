@@ -8,5 +8,7 @@ Suite *types_suite(void);
 Suite *error_suite(void);
 Suite *readmem_suite(void);
 Suite *maps_suite(void);
+Suite *snapshot_suite(void);
+Suite *unicode_suite(void);
 
 #endif

@@ -229,9 +229,10 @@ struct cover {
 	uintptr_t end;
 	tlh_vma_fn fn;
 	void *arg;
+	int done;
 };
 
-/* 1 (stop: done) once the range is covered; -ENXIO at a hole. */
+/* Stops the reading (done) once the range is covered; -ENXIO at a hole. */
 static int
 cover_line(const char *line, size_t len, void *arg)
 {
@@ -249,19 +250,20 @@ cover_line(const char *line, size_t len, void *arg)
 	if (ret)
 		return ret;
 	c->addr = vma.end;
-	return c->addr >= c->end ? 1 : 0;
+	c->done = c->addr >= c->end;
+	return c->done;
 }
 
 static int
 walk_text(int fd, uintptr_t start, uintptr_t end, tlh_vma_fn fn, void *arg)
 {
-	struct cover c = { start, end, fn, arg };
+	struct cover c = { start, end, fn, arg, 0 };
 	int ret;
 
 	if (start >= end)
 		return 0;
 	ret = read_lines(fd, cover_line, &c);
-	if (ret == 1)
+	if (c.done)
 		return 0;
 	if (ret)
 		return ret;
@@ -298,6 +300,35 @@ tlh_maps_each(pid_t pid, tlh_vma_fn fn, void *arg)
 	close(fd);
 	errno = saved;
 	return ret;
+}
+
+int
+tlh_maps_guarded(pid_t pid, uintptr_t start, uintptr_t end)
+{
+	struct page_region found;
+	struct pm_scan_arg a;
+	int fd, saved;
+	long n;
+
+	fd = tlh_procfs_open(pid, "pagemap");
+	if (fd < 0)
+		return fd;
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.start = start;
+	a.end = end;
+	a.vec = (uintptr_t)&found;
+	a.vec_len = 1;
+	a.category_anyof_mask = PAGE_IS_GUARD;
+	a.return_mask = PAGE_IS_GUARD;
+	do
+		n = ioctl(fd, PAGEMAP_SCAN, &a);
+	while (n < 0 && errno == EINTR);
+	saved = errno;
+	close(fd);
+	if (n < 0)
+		return -saved;
+	return n > 0;
 }
 
 int

@@ -53,6 +53,15 @@ int tlh_maps_each(pid_t pid, tlh_vma_fn fn, void *arg);
  */
 int tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma);
 
+/*
+ * Whether any page of [@start, @end) in @pid is a guard region
+ * (MADV_GUARD_INSTALL, Linux 6.13+), which the maps show as ordinary
+ * memory.  Asks the PAGEMAP_SCAN ioctl.  Returns 1 or 0; -ENOTTY where the
+ * kernel has no PAGEMAP_SCAN (older than guard regions: there are none);
+ * -EINVAL where it cannot report guards; -ESRCH, -EPERM or -errno.
+ */
+int tlh_maps_guarded(pid_t pid, uintptr_t start, uintptr_t end);
+
 /* 1 if walks use PROCMAP_QUERY, 0 if they parse the text. */
 int tlh_maps_have_query(void);
 

@@ -1,6 +1,6 @@
 /*
  * procmap_query.h - the PROCMAP_QUERY ioctl on /proc/<pid>/maps (Linux
- * 6.11+).  Older kernel headers (Debian 12 ships 6.1's) lack it, so the ABI
+ * 6.11+), and PAGEMAP_SCAN on /proc/<pid>/pagemap.  Older kernel headers (Debian 12 ships 6.1's) lack it, so the ABI
  * is spelled out here when <linux/fs.h> does not provide it.  Whether the
  * running kernel supports it is decided at run time (ENOTTY means no).
  */
@@ -38,6 +38,38 @@ struct procmap_query {
 };
 
 #define PROCMAP_QUERY _IOWR(0x66, 17, struct procmap_query)
+#endif
+
+/*
+ * PAGEMAP_SCAN on /proc/<pid>/pagemap (Linux 6.7+); PAGE_IS_GUARD came
+ * with guard regions' reporting (Linux 6.14).
+ */
+#ifndef PAGE_IS_GUARD
+#define PAGE_IS_GUARD	(1 << 8)
+#endif
+#ifndef PAGEMAP_SCAN
+struct pm_scan_arg {
+	uint64_t size;
+	uint64_t flags;
+	uint64_t start;
+	uint64_t end;
+	uint64_t walk_end;
+	uint64_t vec;
+	uint64_t vec_len;
+	uint64_t max_pages;
+	uint64_t category_inverted;
+	uint64_t category_mask;
+	uint64_t category_anyof_mask;
+	uint64_t return_mask;
+};
+
+struct page_region {
+	uint64_t start;
+	uint64_t end;
+	uint64_t categories;
+};
+
+#define PAGEMAP_SCAN _IOWR(0x66, 16, struct pm_scan_arg)
 #endif
 
 #endif /* TLHELP32_LINUX_PROCMAP_QUERY_H */

@@ -5,17 +5,22 @@
  * it held before.  Two paths keep it.
  *
  * Small reads (up to SMALL_MAX bytes) take one process_vm_readv() with two
- * passes over the source.  Pass one copies the whole range into a private
- * sink; pass two copies it again into the caller's buffer.  The kernel
- * stops at the first fault and reports how far it got, so a source that is
- * unreadable anywhere (unmapped, PROT_NONE, [vvar], device memory, a file
- * mapping past end of file) fails inside pass one and the caller's buffer
- * is never reached.  That is the same check the maps would give, made by
- * the kernel's own page walk, and it stays exact if the target remaps
- * memory while we read: what was checked is what is copied.  Pass two
- * writes the destination's pages last page first, so a buffer that runs
- * from writable memory into a bad page faults before any byte is stored.
- * Cost: one system call, as a raw read, plus one extra small copy.
+ * passes over the source.  Pass one copies the whole range into this
+ * thread's private buffer; pass two copies it again into the caller's
+ * buffer.  The kernel stops at the first fault and reports how far it got,
+ * so a source that is unreadable anywhere (unmapped, PROT_NONE, [vvar],
+ * device memory, a file mapping past end of file, a guard region) fails
+ * inside pass one and the caller's buffer is never reached.  That is the
+ * check the maps would give, made by the kernel's own page walk.  If pass
+ * two stops short although the caller's pages are writable, the target
+ * changed its mappings between the passes: pass one's complete copy is
+ * then delivered from the private buffer, so a race never leaves part of
+ * the data behind either.  Pass two writes the destination's pages last
+ * page first; when the destination spans several pages, all but its last
+ * are first checked writable (a futex no-op), so pass two can only fault
+ * on the page it writes first, before any byte is stored.  Cost: one
+ * system call, as a raw read, plus one extra small copy; plus one check
+ * per extra page of a destination that crosses page boundaries.
  *
  * Large reads check first and copy once: a one-byte probe of the first
  * byte, the target's maps over the range (PROCMAP_QUERY or the text), a
@@ -24,13 +29,15 @@
  * maps over the destination, then one copy straight into the buffer.  If
  * the target changes its mappings between the check and the copy, the call
  * still fails, but the buffer may hold part of the data; libtlhelp32(7)
- * says so.
+ * says so.  Where the maps cannot be opened (no /proc), every page is
+ * probed instead: slower, as strict.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -41,17 +48,18 @@
 #include "os.h"
 
 #define SMALL_MAX	16384u		/* reads this size or less: two passes */
-#define SINK_SIZE	4096u		/* pass one's sink, reused per 4 KiB */
-#define SINK_IOVS	(SMALL_MAX / SINK_SIZE)
 #define DST_PAGES_MAX	(SMALL_MAX / 4096u + 1)
 #define PROBES_MAX	64		/* one-byte probes per system call */
 #define CHUNK_MAX	((size_t)1 << 30)	/* within MAX_RW_COUNT */
 
 /*
- * Where pass one and the probes put what they read.  Only the kernel ever
- * writes it and nothing ever reads it, so threads may share it.
+ * Where the probes put what they read.  Only the kernel ever writes it and
+ * nothing ever reads it, so threads may share it.
  */
-static unsigned char sink[SINK_SIZE];
+static unsigned char sink[PROBES_MAX];
+
+/* Pass one's private copy of a small read. */
+static __thread unsigned char bounce[SMALL_MAX];
 
 pid_t
 tlh_os_self(void)
@@ -149,34 +157,46 @@ page_writable(uintptr_t addr)
 	return r >= 0;
 }
 
-/* After pass one succeeded and pass two stopped: whose fault was it? */
+/* 0 if every page of [dst, dst + n) takes a write, else -EFAULT. */
 static int
-dest_or_race(uintptr_t dst, size_t n)
+dest_writable(uintptr_t dst, size_t n)
 {
 	size_t pg = page_size();
 	uintptr_t p;
 
+	if (!n)
+		return 0;
 	for (p = dst & ~(pg - 1); p < dst + n; p += pg)
 		if (!page_writable(p < dst ? dst : p))
 			return -EFAULT;
-	return -EIO;	/* the source changed between the two passes */
+	return 0;
 }
 
 static int
 read_small(pid_t pid, uintptr_t src, void *dst, size_t n)
 {
-	struct iovec local[SINK_IOVS + DST_PAGES_MAX];
+	struct iovec local[1 + DST_PAGES_MAX];
 	struct iovec remote[1 + DST_PAGES_MAX];
 	uintptr_t d = (uintptr_t)dst, s, e;
-	size_t pg = page_size(), off, nl = 0, nr = 0;
+	size_t pg = page_size(), nl = 0, nr = 0;
 	ssize_t got;
+	int ret;
 
-	for (off = 0; off < n; off += SINK_SIZE) {
-		local[nl].iov_base = sink;
-		local[nl++].iov_len = n - off < SINK_SIZE ? n - off : SINK_SIZE;
-	}
+	local[nl].iov_base = bounce;
+	local[nl++].iov_len = n;
 	remote[nr].iov_base = (void *)src;
 	remote[nr++].iov_len = n;
+
+	/* Every destination page but the last, where pass two begins. */
+	e = (d + n - 1) & ~(pg - 1);
+	ret = e > d ? dest_writable(d, e - d) : 0;
+	if (ret) {
+		/* The source's errors come first: pass one alone. */
+		got = process_vm_readv(pid, local, 1, remote, 1, 0);
+		if (got < 0)
+			return classify(pid, errno);
+		return (size_t)got < n ? -EIO : ret;
+	}
 
 	for (e = d + n; e > d; e = s) {
 		s = (e - 1) & ~(pg - 1);
@@ -195,7 +215,13 @@ read_small(pid_t pid, uintptr_t src, void *dst, size_t n)
 		return classify(pid, errno);
 	if ((size_t)got < n)
 		return -EIO;
-	return dest_or_race(d, n);
+	/* Pass one read it all; pass two stopped at our buffer or because
+	 * the target changed between the passes.  In the second case pass
+	 * one's copy is the answer. */
+	ret = dest_writable(d, n);
+	if (!ret)
+		memcpy(dst, bounce, n);
+	return ret;
 }
 
 /* One-byte reads of each listed address, PROBES_MAX per system call. */
@@ -221,6 +247,27 @@ probes_flush(struct probes *pr)
 		return -EIO;
 	pr->n = 0;
 	return 0;
+}
+
+/* Without the maps: a one-byte probe of every page of the range. */
+static int
+probe_pages(struct probes *pr, uintptr_t src, size_t n)
+{
+	size_t pg = page_size();
+	uintptr_t p;
+	int ret;
+
+	pr->n = 0;
+	for (p = src; p < src + n; p = (p & ~(pg - 1)) + pg) {
+		pr->at[pr->n].iov_base = (void *)p;
+		pr->at[pr->n++].iov_len = 1;
+		if (pr->n == PROBES_MAX) {
+			ret = probes_flush(pr);
+			if (ret)
+				return ret;
+		}
+	}
+	return probes_flush(pr);
 }
 
 /* For each mapping over the source: readable, and its last page copyable. */
@@ -252,6 +299,21 @@ check_dest_vma(const struct tlh_vma *vma, void *arg)
 	return 0;
 }
 
+/*
+ * Guard regions look like ordinary memory in the maps.  0 when the range
+ * has none; -EIO when it has; 1 when that cannot be known here, and every
+ * page must be probed instead.
+ */
+static int
+guards(pid_t pid, uintptr_t start, size_t n)
+{
+	int g = tlh_maps_guarded(pid, start, start + n);
+
+	if (g == 0 || g == -ENOTTY)	/* none, or a kernel without them */
+		return 0;
+	return g > 0 ? -EIO : 1;
+}
+
 static int
 read_large(pid_t pid, uintptr_t src, void *dst, size_t n)
 {
@@ -276,13 +338,25 @@ read_large(pid_t pid, uintptr_t src, void *dst, size_t n)
 	ret = tlh_maps_walk(pid, src, src + n, check_source_vma, &pr);
 	if (!ret)
 		ret = probes_flush(&pr);
+	if (!ret)
+		ret = guards(pid, src, n);
+	else if (ret == -ESRCH || ret == -EPERM)
+		ret = 1;	/* no maps to read */
+	if (ret == 1)
+		ret = probe_pages(&pr, src, n);
 	if (ret == -ENXIO)
 		ret = -EIO;
 	if (ret)
 		return ret;
 
 	ret = tlh_maps_walk(tlh_os_self(), d, dend, check_dest_vma, &dend);
-	if (ret == -ENXIO)
+	if (!ret)
+		ret = guards(tlh_os_self(), d, n);
+	else if (ret == -ESRCH || ret == -EPERM)
+		ret = 1;
+	if (ret == 1)
+		ret = dest_writable(d, n);
+	if (ret == -ENXIO || ret == -EIO)
 		ret = -EFAULT;
 	if (ret)
 		return ret;
