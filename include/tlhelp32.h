@@ -53,6 +53,7 @@ typedef DWORD *LPDWORD;
 
 /* GetLastError() codes the library sets. */
 #define ERROR_SUCCESS			0
+#define ERROR_TOO_MANY_OPEN_FILES	4
 #define ERROR_ACCESS_DENIED		5
 #define ERROR_INVALID_HANDLE		6
 #define ERROR_NOT_ENOUGH_MEMORY		8

@@ -241,7 +241,7 @@ cover_line(const char *line, size_t len, void *arg)
 	int ret;
 
 	if (tlh_maps_parse_line(line, len, &vma))
-		return -EIO;
+		return -EBADMSG;	/* unexpected: a catch-all error */
 	if (vma.end <= c->addr)
 		return 0;
 	if (vma.start > c->addr)
@@ -282,7 +282,7 @@ each_line(const char *line, size_t len, void *arg)
 	struct tlh_vma vma;
 
 	if (tlh_maps_parse_line(line, len, &vma))
-		return -EIO;
+		return -EBADMSG;
 	return e->fn(&vma, e->arg);
 }
 

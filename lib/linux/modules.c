@@ -3,12 +3,12 @@
  * found in one pass over /proc/<pid>/maps.
  *
  * An object starts at a mapping of its file at offset 0 and takes in the
- * later mappings of the same file (device and inode) up to the next
- * offset-0 mapping of it; its base is that first mapping's start and its
+ * mappings of the same file (device and inode) that follow it before any
+ * other object starts; its base is that first mapping's start and its
  * size runs to the end of its last mapping.  Whether it is ELF is read from
  * its first bytes in the target (or from the file, where the target cannot
- * be read).  The main executable, known by the exe link, comes first; the
- * rest follow in address order.  Memory with no file behind it ([vdso],
+ * be read).  The main executable, the object whose file is the exe link's
+ * (device and inode), comes first; the rest follow in address order.  Memory with no file behind it ([vdso],
  * anonymous mappings) is not a module.
  */
 #include "config.h"
@@ -17,6 +17,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "maps.h"
@@ -73,22 +75,16 @@ collect(const struct tlh_vma *vma, void *arg)
 {
 	struct objects *os = arg;
 	struct object *o, *grown;
-	size_t i;
 
 	if (!vma->inode || !vma->name_len || vma->name[0] != '/')
 		return 0;
 	if (vma->offset) {
-		/* a later part of an object already open? */
-		for (i = os->n; i-- > 0;) {
-			o = &os->o[i];
-			if (o->inode == vma->inode && o->major == vma->major &&
-			    o->minor == vma->minor) {
-				if (vma->end > o->end)
-					o->end = vma->end;
-				return 0;
-			}
-		}
-		return 0;	/* a piece of a file mapped on its own */
+		/* a later part of the object just begun? */
+		o = os->n ? &os->o[os->n - 1] : NULL;
+		if (o && o->inode == vma->inode && o->major == vma->major &&
+		    o->minor == vma->minor && vma->end > o->end)
+			o->end = vma->end;
+		return 0;	/* else a piece of a file mapped on its own */
 	}
 	if (os->n == os->alloc) {
 		os->alloc = os->alloc ? os->alloc * 2 : 32;
@@ -179,22 +175,14 @@ int
 tlh_os_snap_modules(struct tlh_snapshot *s, pid_t pid, int all, int only32)
 {
 	struct objects os = { NULL, 0, 0 };
-	char exe[4097], *ex = NULL;
+	struct stat exe;
 	size_t i, main_i;
-	ssize_t len;
-	int ret, fd, bits32;
+	int ret, fd, have_exe = 0, bits32;
 
 	fd = tlh_procfs_open(pid, "");
 	if (fd >= 0) {
-		len = readlinkat(fd, "exe", exe, sizeof(exe) - 1);
+		have_exe = !fstatat(fd, "exe", &exe, 0);
 		close(fd);
-		if (len > 0) {
-			exe[len] = '\0';
-			ex = exe;
-			if ((size_t)len > strlen(DELETED) &&
-			    !strcmp(exe + len - strlen(DELETED), DELETED))
-				exe[len - strlen(DELETED)] = '\0';
-		}
 	}
 	ret = tlh_maps_each(pid, collect, &os);
 	if (ret)
@@ -203,8 +191,10 @@ tlh_os_snap_modules(struct tlh_snapshot *s, pid_t pid, int all, int only32)
 	main_i = os.n;
 	for (i = 0; i < os.n; i++) {
 		os.o[i].elf_class = elf_class(pid, &os.o[i]);
-		if (main_i == os.n && ex && os.o[i].elf_class &&
-		    !strcmp(os.o[i].path, ex))
+		if (main_i == os.n && have_exe && os.o[i].elf_class &&
+		    os.o[i].inode == (uint64_t)exe.st_ino &&
+		    os.o[i].major == major(exe.st_dev) &&
+		    os.o[i].minor == minor(exe.st_dev))
 			main_i = i;
 	}
 	/* The target's word size is its executable's. */

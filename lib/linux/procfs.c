@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "procfs.h"
 
@@ -34,8 +35,8 @@ tlh_procfs_open(pid_t pid, const char *name)
 	while (fd < 0 && errno == EINTR);
 	if (fd >= 0)
 		return fd;
-	if (errno == ENOENT)
-		return -ESRCH;
+	if (errno == ENOENT)	/* no such process, or no /proc at all */
+		return access("/proc/self", F_OK) ? -ENOSYS : -ESRCH;
 	if (errno == EACCES)
 		return -EPERM;
 	return -errno;

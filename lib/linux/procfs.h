@@ -9,7 +9,7 @@
 /*
  * Open /proc/<pid>/<name> read-only and close-on-exec.  Returns the
  * descriptor, -ESRCH if there is no such process, -EPERM if the caller may
- * not open it, or another -errno.
+ * not open it, -ENOSYS if /proc is not mounted, or another -errno.
  */
 int tlh_procfs_open(pid_t pid, const char *name);
 

@@ -340,7 +340,7 @@ read_large(pid_t pid, uintptr_t src, void *dst, size_t n)
 		ret = probes_flush(&pr);
 	if (!ret)
 		ret = guards(pid, src, n);
-	else if (ret == -ESRCH || ret == -EPERM)
+	else if (ret == -ESRCH || ret == -EPERM || ret == -ENOSYS)
 		ret = 1;	/* no maps to read */
 	if (ret == 1)
 		ret = probe_pages(&pr, src, n);
@@ -352,7 +352,7 @@ read_large(pid_t pid, uintptr_t src, void *dst, size_t n)
 	ret = tlh_maps_walk(tlh_os_self(), d, dend, check_dest_vma, &dend);
 	if (!ret)
 		ret = guards(tlh_os_self(), d, n);
-	else if (ret == -ESRCH || ret == -EPERM)
+	else if (ret == -ESRCH || ret == -EPERM || ret == -ENOSYS)
 		ret = 1;
 	if (ret == 1)
 		ret = dest_writable(d, n);

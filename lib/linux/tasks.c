@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "os.h"
@@ -48,18 +49,31 @@ read_at(int dirfd, const char *name, char *buf, size_t size)
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return -errno;
-	while ((size_t)total < size) {
+	/* A short read means the end: these files are made in one piece. */
+	do {
 		got = read(fd, buf + total, size - (size_t)total);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
 			break;
 		total += got;
-	}
+	} while (got == (ssize_t)size - (total - got) && (size_t)total < size);
 	saved = errno;
 	close(fd);
 	errno = saved;
 	return got < 0 ? -errno : total;
+}
+
+/*
+ * A file of a process or thread that could not be read because the task
+ * is gone (or, for a parse error, was caught half made): skip the task.
+ * Anything else, running out of descriptors say, fails the snapshot
+ * rather than leaving it silently incomplete.
+ */
+static int
+vanished(int err)
+{
+	return err == -ENOENT || err == -ESRCH || err == -EINVAL;
 }
 
 static int
@@ -132,48 +146,65 @@ thread_order(const void *a, const void *b)
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
+/* The kernel's directory entry, as getdents64() returns it. */
+struct dent64 {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
 static int
 add_threads(struct tlh_snapshot *s, int dirfd, uint32_t pid)
 {
 	struct thread_tmp *t = NULL, *grown;
-	size_t n = 0, alloc = 0, i;
+	size_t n = 0, alloc = 0, i, len;
 	struct tlh_thread_rec *rec;
 	struct tlh_stat st;
-	struct dirent *de;
-	char name[32];
+	struct dent64 *de;
+	char dents[4096], name[32];
+	long got, pos;
 	int fd, ret = 0;
 	pid_t tid;
-	DIR *d;
 
 	fd = openat(dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;	/* gone: its threads with it */
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while ((de = readdir(d))) {
-		tid = entry_pid(de->d_name);
-		if (!tid || strlen(de->d_name) > 10)
-			continue;
-		memcpy(name, de->d_name, strlen(de->d_name));
-		memcpy(name + strlen(de->d_name), "/stat", 6);
-		if (read_stat(fd, name, &st))
-			continue;
-		if (n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			grown = realloc(t, alloc * sizeof(*t));
-			if (!grown) {
-				ret = -ENOMEM;
-				goto out;
+		return vanished(-errno) ? 0 : -errno;	/* gone, or trouble */
+	while ((got = syscall(SYS_getdents64, fd, dents, sizeof(dents))) > 0) {
+		for (pos = 0; pos < got; pos += de->reclen) {
+			de = (struct dent64 *)(dents + pos);
+			tid = entry_pid(de->name);
+			len = strlen(de->name);
+			if (!tid || len > 10)
+				continue;
+			memcpy(name, de->name, len);
+			memcpy(name + len, "/stat", 6);
+			ret = read_stat(fd, name, &st);
+			if (vanished(ret)) {
+				ret = 0;
+				continue;	/* the thread ended */
 			}
-			t = grown;
+			if (ret)
+				goto out;
+			if (n == alloc) {
+				alloc = alloc ? alloc * 2 : 16;
+				grown = realloc(t, alloc * sizeof(*t));
+				if (!grown) {
+					ret = -ENOMEM;
+					goto out;
+				}
+				t = grown;
+			}
+			t[n].tid = (uint32_t)tid;
+			t[n].main = (uint32_t)tid == pid;
+			t[n].start = st.starttime;
+			t[n++].pri = tlh_stat_thread_base(&st);
 		}
-		t[n].tid = (uint32_t)tid;
-		t[n].main = (uint32_t)tid == pid;
-		t[n].start = st.starttime;
-		t[n++].pri = tlh_stat_thread_base(&st);
+	}
+	if (got < 0 && errno != ENOENT) {
+		ret = -errno;
+		goto out;
 	}
 	qsort(t, n, sizeof(*t), thread_order);
 	for (i = 0; i < n; i++) {
@@ -188,7 +219,7 @@ add_threads(struct tlh_snapshot *s, int dirfd, uint32_t pid)
 	}
 out:
 	free(t);
-	closedir(d);
+	close(fd);
 	return ret;
 }
 
@@ -204,9 +235,14 @@ add_process(struct tlh_snapshot *s, int procfd, const char *name, pid_t pid,
 
 	dirfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
-		return 0;	/* vanished */
-	if (read_stat(dirfd, "stat", &st) || st.pid != (uint32_t)pid)
+		return vanished(-errno) ? 0 : -errno;
+	ret = read_stat(dirfd, "stat", &st);
+	if (vanished(ret) || (!ret && st.pid != (uint32_t)pid)) {
+		ret = 0;
 		goto out;	/* vanished, or not what it claims */
+	}
+	if (ret)
+		goto out;
 	if (procs) {
 		off = add_exe_name(s, dirfd, &st, name);
 		rec = off < 0 ? NULL : tlh_snap_add_proc(s);
@@ -237,8 +273,19 @@ tlh_os_snap_tasks(struct tlh_snapshot *s, int procs, int threads)
 
 	d = opendir("/proc");
 	if (!d)
-		return errno == ENOMEM ? -ENOMEM : -ENOSYS;
-	while (!ret && (de = readdir(d))) {
+		return errno == ENOENT ? -ENOSYS : -errno;
+	/* An empty directory where /proc should be: not mounted. */
+	if (faccessat(dirfd(d), "self", F_OK, 0)) {
+		closedir(d);
+		return -ENOSYS;
+	}
+	while (!ret) {
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			ret = -errno;
+			break;
+		}
 		pid = entry_pid(de->d_name);
 		if (pid)
 			ret = add_process(s, dirfd(d), de->d_name, pid, procs,
