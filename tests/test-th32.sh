@@ -1,0 +1,109 @@
+#!/bin/sh
+# test-th32.sh - th32 end to end: its listings of a child we start, --json
+# that parses, memory dumps by MODULE+OFFSET, errors and exit statuses.
+set -u
+th32="$top_builddir/tools/th32"
+fails=0
+tmp=$(mktemp -d) || exit 99
+child=
+cleanup() {
+	[ -n "$child" ] && kill "$child" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok() { printf 'ok: %s\n' "$1"; }
+bad() { printf 'FAIL: %s\n' "$1"; fails=$((fails + 1)); }
+check() { # check DESCRIPTION COMMAND...: the command must succeed
+	d=$1; shift
+	if "$@"; then ok "$d"; else bad "$d"; fi
+}
+
+if command -v python3 >/dev/null 2>&1; then
+	json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)'; }
+elif command -v jq >/dev/null 2>&1; then
+	json_ok() { jq -e . >/dev/null; }
+else
+	echo "SKIP: neither python3 nor jq to check --json with"
+	json_ok() { cat >/dev/null; }
+fi
+
+sleeper=$(command -v sleep) || { echo "no sleep(1)"; exit 77; }
+sleeper=$(readlink -f "$sleeper")
+"$sleeper" 300 &
+child=$!
+# wait until the child runs sleep itself, not this shell's fork of it
+i=0
+while [ "$(readlink -f /proc/$child/exe 2>/dev/null)" != "$sleeper" ] &&
+      [ $i -lt 100 ]; do
+	sleep 0.05; i=$((i + 1))
+done
+name=$(basename "$sleeper")
+
+# ps: the child once, with our pid as its parent and one thread
+"$th32" ps >"$tmp/ps" || bad "th32 ps exits 0"
+check "ps header" grep -q '^ *PID *PPID *THREADS *PRI *NAME$' "$tmp/ps"
+check "ps lists the child once, parent $$, 1 thread, priority 8, $name" \
+	test "$(awk -v p="$child" '$1 == p' "$tmp/ps" | wc -l)" -eq 1
+check "ps fields of the child" \
+	test "$(awk -v p="$child" '$1 == p { print $2, $3, $4, $5 }' "$tmp/ps")" = "$$ 1 8 $name"
+"$th32" --json ps >"$tmp/ps.json" || bad "th32 --json ps exits 0"
+check "ps --json parses" json_ok <"$tmp/ps.json"
+check "ps --json holds the child" \
+	grep -q "\"pid\":$child,\"ppid\":$$,\"threads\":1,\"pri\":8,\"name\":\"$name\"" "$tmp/ps.json"
+
+# threads
+"$th32" threads "$child" >"$tmp/threads" || bad "th32 threads PID exits 0"
+check "threads of the child: its main thread only" \
+	test "$(awk 'NR > 1 { print $1, $2 }' "$tmp/threads")" = "$child $child"
+"$th32" --json threads "$child" | json_ok && ok "threads --json parses" ||
+	bad "threads --json parses"
+
+# modules: the main executable first
+"$th32" modules "$child" >"$tmp/mods" || bad "th32 modules PID exits 0"
+check "modules: main executable first" \
+	test "$(awk 'NR == 2 { print $3, $4 }' "$tmp/mods")" = "$name $sleeper"
+check "modules: libc listed" grep -q ' libc\.so' "$tmp/mods"
+"$th32" --json modules "$child" >"$tmp/mods.json" || bad "modules --json"
+check "modules --json parses" json_ok <"$tmp/mods.json"
+
+# read: the ELF header of the main module, by name and by address
+"$th32" read "$child" "$name+0" 16 >"$tmp/dump" || bad "th32 read exits 0"
+check "read MODULE+0 dumps the ELF magic" grep -q ': 7f45 4c46 ' "$tmp/dump"
+base=$(awk 'NR == 2 { print $1 }' "$tmp/mods")
+"$th32" read "$child" "$base" 4 -o "$tmp/raw" || bad "th32 read -o exits 0"
+check "read -o FILE writes the raw bytes" \
+	test "$(od -An -tx1 "$tmp/raw" | tr -d ' \n')" = "7f454c46"
+"$th32" read "$child" "$name+0x1" 3 -o - >"$tmp/raw2"
+check "read MODULE+0x1 with -o -" \
+	test "$(od -An -tx1 "$tmp/raw2" | tr -d ' \n')" = "454c46"
+"$th32" --json read "$child" "$name" 4 >"$tmp/read.json" || bad "read --json"
+check "read --json parses" json_ok <"$tmp/read.json"
+check "read --json hex" grep -q '"hex":"7f454c46"' "$tmp/read.json"
+
+# errors: the Windows code by name and number, non-zero exit
+expect_fail() { # expect_fail STATUS PATTERN DESCRIPTION COMMAND...
+	st=$1 pat=$2 d=$3; shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq "$st" ] && grep -q -- "$pat" "$tmp/err"; then
+		ok "$d"
+	else
+		bad "$d (exit $rc, stderr: $(head -c 300 "$tmp/err"))"
+	fi
+}
+expect_fail 1 'ERROR_PARTIAL_COPY (299)' "unreadable address" \
+	"$th32" read "$child" 0 8
+expect_fail 1 'ERROR_INVALID_PARAMETER (87)' "no such process" \
+	"$th32" modules 4194305
+expect_fail 1 'ERROR_NOACCESS (998)' "range past user space" \
+	"$th32" read "$child" 0xfffffffffffffff0 16
+expect_fail 1 "no module" "unknown module name" \
+	"$th32" read "$child" no-such-module.so+0 4
+expect_fail 2 'usage' "unknown command" "$th32" frobnicate
+expect_fail 2 'th32' "bad pid" "$th32" modules notapid
+"$th32" --help >"$tmp/help" && grep -q 'th32' "$tmp/help" &&
+	ok "--help exits 0" || bad "--help exits 0"
+
+echo "th32 end to end: $fails failed"
+[ "$fails" -eq 0 ]
