@@ -315,8 +315,8 @@ tlh_maps_guarded(pid_t pid, uintptr_t start, uintptr_t end)
 		return fd;
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
-	a.start = start;
-	a.end = end;
+	a.start = start & ~(uintptr_t)(sysconf(_SC_PAGESIZE) - 1);
+	a.end = end;	/* the kernel rounds the end up */
 	a.vec = (uintptr_t)&found;
 	a.vec_len = 1;
 	a.category_anyof_mask = PAGE_IS_GUARD;

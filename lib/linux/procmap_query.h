@@ -41,8 +41,8 @@ struct procmap_query {
 #endif
 
 /*
- * PAGEMAP_SCAN on /proc/<pid>/pagemap (Linux 6.7+); PAGE_IS_GUARD came
- * with guard regions' reporting (Linux 6.14).
+ * PAGEMAP_SCAN on /proc/<pid>/pagemap (Linux 6.7+); PAGE_IS_GUARD, the
+ * report of guard regions, came later (Linux 6.15).
  */
 #ifndef PAGE_IS_GUARD
 #define PAGE_IS_GUARD	(1 << 8)
