@@ -1,0 +1,264 @@
+/*
+ * header.c - <tlhelp32.h> on its own, as C89, C99 and C11 with -pedantic
+ * -Werror (Makefile.am builds this file three times).
+ *
+ * The header comes first, so it must bring everything it uses.  The
+ * Windows types keep their Windows widths; each width is pinned at compile
+ * time with a typedef of an array whose size is negative when the
+ * condition is false (C89 has no static_assert).  The prototypes are
+ * checked against pointers of the exact Windows types: pointers to
+ * functions of different types in one conditional expression are a
+ * diagnostic, and -Werror makes it fatal.
+ */
+#include <tlhelp32.h>
+#include <tlhelp32.h>	/* a second time: the include guard works */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TLH_ASSERT(name, cond)	typedef char tlh_assert_##name[(cond) ? 1 : -1]
+
+/* Base types: Windows (LLP64) widths and signedness on LP64 Linux. */
+TLH_ASSERT(dword_size, sizeof(DWORD) == 4);
+TLH_ASSERT(dword_unsigned, (DWORD)-1 > 0);
+TLH_ASSERT(dword_max, (DWORD)-1 == 0xFFFFFFFFu);
+TLH_ASSERT(long_size, sizeof(LONG) == 4);
+TLH_ASSERT(long_signed, (LONG)-1 < 0);
+TLH_ASSERT(bool_size, sizeof(BOOL) == sizeof(int));
+TLH_ASSERT(bool_signed, (BOOL)-1 < 0);
+TLH_ASSERT(byte_size, sizeof(BYTE) == 1);
+TLH_ASSERT(byte_unsigned, (BYTE)-1 == 0xFF);
+TLH_ASSERT(char_size, sizeof(CHAR) == 1);
+TLH_ASSERT(char_sign, (CHAR)-1 == (char)-1);
+TLH_ASSERT(wchar_size, sizeof(WCHAR) == 2);
+TLH_ASSERT(wchar_unsigned, (WCHAR)-1 == 0xFFFF);
+TLH_ASSERT(size_t_size, sizeof(SIZE_T) == sizeof(size_t));
+TLH_ASSERT(size_t_unsigned, (SIZE_T)-1 > 0);
+TLH_ASSERT(ulong_ptr_size, sizeof(ULONG_PTR) == sizeof(void *));
+TLH_ASSERT(ulong_ptr_unsigned, (ULONG_PTR)-1 > 0);
+TLH_ASSERT(handle_size, sizeof(HANDLE) == sizeof(void *));
+TLH_ASSERT(hmodule_size, sizeof(HMODULE) == sizeof(void *));
+TLH_ASSERT(lpvoid_size, sizeof(LPVOID) == sizeof(void *));
+TLH_ASSERT(lpcvoid_size, sizeof(LPCVOID) == sizeof(void *));
+TLH_ASSERT(lpdword_size, sizeof(LPDWORD) == sizeof(void *));
+TLH_ASSERT(lpdword_target, sizeof(*(LPDWORD)0) == 4);
+
+/* Constants, as values of the C language... */
+TLH_ASSERT(true_value, TRUE == 1);
+TLH_ASSERT(false_value, FALSE == 0);
+TLH_ASSERT(max_path, MAX_PATH == 260);
+TLH_ASSERT(error_success, ERROR_SUCCESS == 0);
+TLH_ASSERT(error_access_denied, ERROR_ACCESS_DENIED == 5);
+TLH_ASSERT(error_invalid_handle, ERROR_INVALID_HANDLE == 6);
+TLH_ASSERT(error_not_enough_memory, ERROR_NOT_ENOUGH_MEMORY == 8);
+TLH_ASSERT(error_no_more_files, ERROR_NO_MORE_FILES == 18);
+TLH_ASSERT(error_bad_length, ERROR_BAD_LENGTH == 24);
+TLH_ASSERT(error_invalid_parameter, ERROR_INVALID_PARAMETER == 87);
+TLH_ASSERT(error_call_not_implemented, ERROR_CALL_NOT_IMPLEMENTED == 120);
+TLH_ASSERT(error_insufficient_buffer, ERROR_INSUFFICIENT_BUFFER == 122);
+TLH_ASSERT(error_partial_copy, ERROR_PARTIAL_COPY == 299);
+TLH_ASSERT(error_noaccess, ERROR_NOACCESS == 998);
+
+/* ...and as preprocessor numbers, since Windows code tests them in #if. */
+#if TRUE != 1 || FALSE != 0 || MAX_PATH != 260
+#error "TRUE, FALSE or MAX_PATH"
+#endif
+#if ERROR_SUCCESS != 0 || ERROR_ACCESS_DENIED != 5 || \
+	ERROR_INVALID_HANDLE != 6 || ERROR_NOT_ENOUGH_MEMORY != 8 || \
+	ERROR_NO_MORE_FILES != 18 || ERROR_BAD_LENGTH != 24 || \
+	ERROR_INVALID_PARAMETER != 87 || ERROR_CALL_NOT_IMPLEMENTED != 120 || \
+	ERROR_INSUFFICIENT_BUFFER != 122 || ERROR_PARTIAL_COPY != 299 || \
+	ERROR_NOACCESS != 998
+#error "an ERROR_ code differs from Windows"
+#endif
+
+/* Snapshot flags and heap flags. */
+TLH_ASSERT(max_module_name32, MAX_MODULE_NAME32 == 255);
+TLH_ASSERT(snapheaplist, TH32CS_SNAPHEAPLIST == 0x1);
+TLH_ASSERT(snapprocess, TH32CS_SNAPPROCESS == 0x2);
+TLH_ASSERT(snapthread, TH32CS_SNAPTHREAD == 0x4);
+TLH_ASSERT(snapmodule, TH32CS_SNAPMODULE == 0x8);
+TLH_ASSERT(snapmodule32, TH32CS_SNAPMODULE32 == 0x10);
+TLH_ASSERT(snapall, TH32CS_SNAPALL == 0xF);
+TLH_ASSERT(inherit, TH32CS_INHERIT == 0x80000000u);
+TLH_ASSERT(hf32_default, HF32_DEFAULT == 1);
+TLH_ASSERT(hf32_shared, HF32_SHARED == 2);
+TLH_ASSERT(lf32_fixed, LF32_FIXED == 1);
+TLH_ASSERT(lf32_free, LF32_FREE == 2);
+TLH_ASSERT(lf32_moveable, LF32_MOVEABLE == 4);
+#if TH32CS_SNAPALL != 0xF || TH32CS_SNAPMODULE32 != 0x10 || \
+	MAX_MODULE_NAME32 != 255
+#error "a snapshot constant differs from Windows"
+#endif
+
+/* The struct tags Windows code may use instead of the typedefs. */
+TLH_ASSERT(tag_pe32w, sizeof(struct tagPROCESSENTRY32W) ==
+	   sizeof(PROCESSENTRY32W));
+TLH_ASSERT(tag_pe32, sizeof(struct tagPROCESSENTRY32) ==
+	   sizeof(PROCESSENTRY32));
+TLH_ASSERT(tag_te32, sizeof(struct tagTHREADENTRY32) ==
+	   sizeof(THREADENTRY32));
+TLH_ASSERT(tag_me32w, sizeof(struct tagMODULEENTRY32W) ==
+	   sizeof(MODULEENTRY32W));
+TLH_ASSERT(tag_me32, sizeof(struct tagMODULEENTRY32) ==
+	   sizeof(MODULEENTRY32));
+
+/* Array lengths, on any data model. */
+#define TLH_LEN(type, field)	(sizeof(((type *)0)->field) / \
+				 sizeof(((type *)0)->field[0]))
+TLH_ASSERT(pe32w_exe_len, TLH_LEN(PROCESSENTRY32W, szExeFile) == MAX_PATH);
+TLH_ASSERT(pe32w_exe_unit, sizeof(((PROCESSENTRY32W *)0)->szExeFile[0]) ==
+	   2);
+TLH_ASSERT(pe32_exe_len, TLH_LEN(PROCESSENTRY32, szExeFile) == MAX_PATH);
+TLH_ASSERT(me32w_module_len, TLH_LEN(MODULEENTRY32W, szModule) == 256);
+TLH_ASSERT(me32w_path_len, TLH_LEN(MODULEENTRY32W, szExePath) == MAX_PATH);
+TLH_ASSERT(me32_module_len, TLH_LEN(MODULEENTRY32, szModule) == 256);
+TLH_ASSERT(me32_path_len, TLH_LEN(MODULEENTRY32, szExePath) == MAX_PATH);
+
+/*
+ * Sizes and offsets as on Win64, which LP64 Linux reproduces: a structure
+ * written by one is read by the other, and code that hard-codes them (or
+ * reads a dump) keeps working.
+ */
+#ifdef __LP64__
+#define TLH_AT(name, type, field, off) \
+	TLH_ASSERT(name, offsetof(type, field) == (off))
+
+TLH_ASSERT(pe32w_size, sizeof(PROCESSENTRY32W) == 568);
+TLH_AT(pe32w_dwsize, PROCESSENTRY32W, dwSize, 0);
+TLH_AT(pe32w_cntusage, PROCESSENTRY32W, cntUsage, 4);
+TLH_AT(pe32w_pid, PROCESSENTRY32W, th32ProcessID, 8);
+TLH_AT(pe32w_heapid, PROCESSENTRY32W, th32DefaultHeapID, 16);
+TLH_AT(pe32w_moduleid, PROCESSENTRY32W, th32ModuleID, 24);
+TLH_AT(pe32w_threads, PROCESSENTRY32W, cntThreads, 28);
+TLH_AT(pe32w_ppid, PROCESSENTRY32W, th32ParentProcessID, 32);
+TLH_AT(pe32w_pri, PROCESSENTRY32W, pcPriClassBase, 36);
+TLH_AT(pe32w_flags, PROCESSENTRY32W, dwFlags, 40);
+TLH_AT(pe32w_exe, PROCESSENTRY32W, szExeFile, 44);
+
+TLH_ASSERT(pe32_size, sizeof(PROCESSENTRY32) == 304);
+TLH_AT(pe32_heapid, PROCESSENTRY32, th32DefaultHeapID, 16);
+TLH_AT(pe32_ppid, PROCESSENTRY32, th32ParentProcessID, 32);
+TLH_AT(pe32_flags, PROCESSENTRY32, dwFlags, 40);
+TLH_AT(pe32_exe, PROCESSENTRY32, szExeFile, 44);
+
+TLH_ASSERT(te32_size, sizeof(THREADENTRY32) == 28);
+TLH_AT(te32_dwsize, THREADENTRY32, dwSize, 0);
+TLH_AT(te32_cntusage, THREADENTRY32, cntUsage, 4);
+TLH_AT(te32_tid, THREADENTRY32, th32ThreadID, 8);
+TLH_AT(te32_pid, THREADENTRY32, th32OwnerProcessID, 12);
+TLH_AT(te32_basepri, THREADENTRY32, tpBasePri, 16);
+TLH_AT(te32_deltapri, THREADENTRY32, tpDeltaPri, 20);
+TLH_AT(te32_flags, THREADENTRY32, dwFlags, 24);
+
+TLH_ASSERT(me32w_size, sizeof(MODULEENTRY32W) == 1080);
+TLH_AT(me32w_dwsize, MODULEENTRY32W, dwSize, 0);
+TLH_AT(me32w_moduleid, MODULEENTRY32W, th32ModuleID, 4);
+TLH_AT(me32w_pid, MODULEENTRY32W, th32ProcessID, 8);
+TLH_AT(me32w_glblcnt, MODULEENTRY32W, GlblcntUsage, 12);
+TLH_AT(me32w_proccnt, MODULEENTRY32W, ProccntUsage, 16);
+TLH_AT(me32w_base, MODULEENTRY32W, modBaseAddr, 24);
+TLH_AT(me32w_basesize, MODULEENTRY32W, modBaseSize, 32);
+TLH_AT(me32w_hmodule, MODULEENTRY32W, hModule, 40);
+TLH_AT(me32w_module, MODULEENTRY32W, szModule, 48);
+TLH_AT(me32w_path, MODULEENTRY32W, szExePath, 560);
+
+TLH_ASSERT(me32_size, sizeof(MODULEENTRY32) == 568);
+TLH_AT(me32_base, MODULEENTRY32, modBaseAddr, 24);
+TLH_AT(me32_basesize, MODULEENTRY32, modBaseSize, 32);
+TLH_AT(me32_hmodule, MODULEENTRY32, hModule, 40);
+TLH_AT(me32_module, MODULEENTRY32, szModule, 48);
+TLH_AT(me32_path, MODULEENTRY32, szExePath, 304);
+#endif /* __LP64__ */
+
+/* WINAPI is a calling convention on Windows and nothing here. */
+static int WINAPI
+twice(int x)
+{
+	return 2 * x;
+}
+
+int
+main(void)
+{
+	/* Exact Windows prototypes. */
+	BOOL (WINAPI *read_memory)(DWORD, LPCVOID, LPVOID, SIZE_T, SIZE_T *);
+	DWORD (WINAPI *get_last_error)(void);
+	void (WINAPI *set_last_error)(DWORD);
+	HANDLE (WINAPI *create_snapshot)(DWORD, DWORD);
+	BOOL (WINAPI *close_handle)(HANDLE);
+	BOOL (WINAPI *process_walk)(HANDLE, PROCESSENTRY32 *);
+	BOOL (WINAPI *process_walk_w)(HANDLE, PROCESSENTRY32W *);
+	BOOL (WINAPI *thread_walk)(HANDLE, THREADENTRY32 *);
+	BOOL (WINAPI *module_walk)(HANDLE, MODULEENTRY32 *);
+	BOOL (WINAPI *module_walk_w)(HANDLE, MODULEENTRY32W *);
+	/* The pointer typedefs point to the structures. */
+	PROCESSENTRY32 pe;
+	PPROCESSENTRY32 ppe = &pe;
+	LPPROCESSENTRY32 lppe = ppe;
+	PROCESSENTRY32W pew;
+	PPROCESSENTRY32W ppew = &pew;
+	LPPROCESSENTRY32W lppew = ppew;
+	THREADENTRY32 te;
+	PTHREADENTRY32 pte = &te;
+	LPTHREADENTRY32 lpte = pte;
+	MODULEENTRY32 me;
+	PMODULEENTRY32 pme = &me;
+	LPMODULEENTRY32 lpme = pme;
+	MODULEENTRY32W mew;
+	PMODULEENTRY32W pmew = &mew;
+	LPMODULEENTRY32W lpmew = pmew;
+	BYTE *base;
+	/* Pointer types: these assignments only compile without a warning
+	 * if the types are what Windows code takes them to be. */
+	DWORD dw = 0;
+	LPDWORD lpdw = &dw;
+	uint32_t *u32 = lpdw;
+	int i = 0;
+	HANDLE h = &i;
+	HMODULE hm = h;
+	LPVOID lpv = hm;
+	LPCVOID lpcv = lpv;
+	const void *cv = lpcv;
+	CHAR path[MAX_PATH];
+
+	/*
+	 * Each function's address meets a pointer of the expected type in
+	 * a conditional expression, which requires the two types to be
+	 * compatible.  As the operand of sizeof it is type-checked but
+	 * never evaluated, so this program links without the library at
+	 * any optimisation level (Makefile.am gives it none).
+	 */
+	(void)sizeof(0 ? read_memory : &Toolhelp32ReadProcessMemory);
+	(void)sizeof(0 ? get_last_error : &GetLastError);
+	(void)sizeof(0 ? set_last_error : &SetLastError);
+	(void)sizeof(0 ? create_snapshot : &CreateToolhelp32Snapshot);
+	(void)sizeof(0 ? close_handle : &CloseHandle);
+	(void)sizeof(0 ? process_walk : &Process32First);
+	(void)sizeof(0 ? process_walk : &Process32Next);
+	(void)sizeof(0 ? process_walk_w : &Process32FirstW);
+	(void)sizeof(0 ? process_walk_w : &Process32NextW);
+	(void)sizeof(0 ? thread_walk : &Thread32First);
+	(void)sizeof(0 ? thread_walk : &Thread32Next);
+	(void)sizeof(0 ? module_walk : &Module32First);
+	(void)sizeof(0 ? module_walk : &Module32Next);
+	(void)sizeof(0 ? module_walk_w : &Module32FirstW);
+	(void)sizeof(0 ? module_walk_w : &Module32NextW);
+
+	/* Field types, by use. */
+	lppe->dwSize = sizeof(*lppe);
+	lppew->dwSize = sizeof(*lppew);
+	lpte->dwSize = sizeof(*lpte);
+	lpme->dwSize = sizeof(*lpme);
+	lpmew->dwSize = sizeof(*lpmew);
+	lppew->szExeFile[0] = (WCHAR)0xFFFF;
+	lppe->szExeFile[0] = 'x';
+	base = lpme->modBaseAddr = (BYTE *)&i;
+	lpmew->hModule = (HMODULE)base;
+	h = INVALID_HANDLE_VALUE;
+
+	path[0] = '\0';
+	return twice(*u32) + (cv == (const void *)&i ? 0 : 1) + path[0] +
+	       (h == lpmew->hModule) + (lppew->szExeFile[0] != 0xFFFF) +
+	       (lppe->szExeFile[0] != 'x') + (lpte->dwSize != 28);
+}

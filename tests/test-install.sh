@@ -1,0 +1,230 @@
+#!/bin/sh
+# test-install.sh - install the built tree into a temporary DESTDIR and use
+# it the way a user would: pkg-config validates tlhelp32.pc, the header
+# lands in $(includedir)/tlhelp32/ and nothing else in $(includedir), every
+# man page is installed in its section, examples/readmem_demo.c builds with
+# nothing but "pkg-config --cflags --libs tlhelp32" and runs against the
+# installed shared library, and once more linked with the static archive.
+# Finally "make uninstall" must remove every file it installed.
+#
+# Environment (from Makefile.am): top_srcdir, top_builddir, MAKE, CC,
+# PKG_CONFIG.  The paths come from the installed tlhelp32.pc itself, so any
+# --prefix/--libdir/--includedir works (distcheck's too).
+
+set -u
+
+: "${top_srcdir:?}" "${top_builddir:?}"
+MAKE=${MAKE:-make}
+CC=${CC:-cc}
+PKG_CONFIG=${PKG_CONFIG:-}
+
+if [ -z "$PKG_CONFIG" ]; then
+	echo "SKIP: pkg-config not found by configure"
+	exit 77
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlh-install.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT PIPE TERM
+dest=$tmp/dest
+mkdir "$dest" || exit 99
+
+fail=0
+bad() {
+	echo "FAIL: $*"
+	fail=1
+}
+# Show a log file indented (after a failure).
+show() {
+	sed 's/^/  | /' "$1"
+}
+
+# Compiler flags the library was built with that a program linking it
+# statically (or against an instrumented library) needs as well.
+san=$(sed -n 's/^SANITIZE_CFLAGS = *//p' "$top_builddir/Makefile" 2>/dev/null)
+
+# --- install ----------------------------------------------------------------
+
+if ! $MAKE -C "$top_builddir" install DESTDIR="$dest" \
+	>"$tmp/install.log" 2>&1; then
+	bad "make install DESTDIR=$dest"
+	show "$tmp/install.log"
+	exit 1
+fi
+
+pcs=$(find "$dest" -name tlhelp32.pc)
+if [ "$(printf '%s\n' "$pcs" | grep -c .)" -ne 1 ]; then
+	bad "expected exactly one installed tlhelp32.pc, found: ${pcs:-none}"
+	exit 1
+fi
+pcdir=${pcs%/*}
+
+# Only the installed .pc, with its paths under $dest.
+PKG_CONFIG_PATH=$pcdir
+PKG_CONFIG_LIBDIR=$pcdir
+PKG_CONFIG_SYSROOT_DIR=$dest
+export PKG_CONFIG_PATH PKG_CONFIG_LIBDIR PKG_CONFIG_SYSROOT_DIR
+
+if ! $PKG_CONFIG --validate tlhelp32 >"$tmp/validate.log" 2>&1; then
+	bad "$PKG_CONFIG --validate tlhelp32"
+	show "$tmp/validate.log"
+fi
+
+# A directory the .pc names, under $dest (pkgconf already prefixes the
+# sysroot to --variable output; pkg-config 0.29 does not).
+pcvar() {
+	v=$($PKG_CONFIG --variable="$1" tlhelp32) || return 1
+	[ -n "$v" ] || return 1
+	case $v in
+	"$dest"/*) printf '%s\n' "$v" ;;
+	/*) printf '%s\n' "$dest$v" ;;
+	*) return 1 ;;
+	esac
+}
+libdir=$(pcvar libdir) || bad "tlhelp32.pc: no absolute libdir"
+includedir=$(pcvar includedir) || bad "tlhelp32.pc: no absolute includedir"
+[ "$fail" -eq 0 ] || exit 1
+
+version=$($PKG_CONFIG --modversion tlhelp32)
+pkgver=$(sed -n "s/^PACKAGE_VERSION = *//p" "$top_builddir/Makefile")
+[ "$version" = "$pkgver" ] ||
+	bad "tlhelp32.pc says version '$version', the package is '$pkgver'"
+
+# --- header: $(includedir)/tlhelp32/, nothing Windows-named beside it -------
+
+if [ ! -f "$includedir/tlhelp32/tlhelp32.h" ]; then
+	bad "no $includedir/tlhelp32/tlhelp32.h"
+elif ! cmp -s "$includedir/tlhelp32/tlhelp32.h" \
+	"$top_srcdir/include/tlhelp32.h"; then
+	bad "installed tlhelp32.h differs from include/tlhelp32.h"
+fi
+for h in "$top_srcdir"/include/*.h; do
+	[ -f "$includedir/tlhelp32/${h##*/}" ] ||
+		bad "include/${h##*/} not installed in $includedir/tlhelp32"
+done
+top_entries=$(cd "$includedir" && ls -A)
+[ "$top_entries" = tlhelp32 ] ||
+	bad "$includedir must hold only tlhelp32/, it holds:" \
+		"$(printf '%s\n' "$top_entries" | tr '\n' ' ')"
+
+cflags=$($PKG_CONFIG --cflags tlhelp32)
+case " $cflags " in
+*" -I$includedir/tlhelp32 "*) ;;
+*) bad "pkg-config --cflags gives '$cflags', not -I$includedir/tlhelp32" ;;
+esac
+
+# --- man pages --------------------------------------------------------------
+
+man3=$(find "$dest" -type d -name man3)
+if [ "$(printf '%s\n' "$man3" | grep -c .)" -ne 1 ]; then
+	bad "expected one installed man3 directory, found: ${man3:-none}"
+else
+	mandir=${man3%/*}
+	for p in man3/Toolhelp32ReadProcessMemory.3 man7/libtlhelp32.7; do
+		[ -f "$mandir/$p" ] || bad "$p not installed in $mandir"
+	done
+	npages=0
+	for page in "$top_srcdir"/man/*.[1-9]; do
+		[ -f "$page" ] || continue
+		name=${page##*/}
+		npages=$((npages + 1))
+		if [ ! -f "$mandir/man${name##*.}/$name" ]; then
+			bad "man/$name not installed in $mandir/man${name##*.}"
+		elif ! cmp -s "$page" "$mandir/man${name##*.}/$name"; then
+			bad "installed $name differs from man/$name"
+		fi
+	done
+	[ "$npages" -gt 0 ] || bad "no pages in $top_srcdir/man"
+fi
+
+# --- libraries --------------------------------------------------------------
+
+shared=no
+static=no
+if [ -f "$top_builddir/lib/.libs/libtlhelp32.so" ]; then
+	shared=yes
+	if [ ! -f "$libdir/libtlhelp32.so" ]; then
+		bad "no $libdir/libtlhelp32.so"
+	elif command -v readelf >/dev/null 2>&1; then
+		soname=$(readelf -d "$libdir/libtlhelp32.so" |
+			sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')
+		if [ -z "$soname" ] || [ ! -f "$libdir/$soname" ]; then
+			bad "SONAME '$soname' of libtlhelp32.so not in $libdir"
+		fi
+	fi
+fi
+if [ -f "$top_builddir/lib/.libs/libtlhelp32.a" ]; then
+	static=yes
+	[ -f "$libdir/libtlhelp32.a" ] || bad "no $libdir/libtlhelp32.a"
+fi
+[ "$shared" = yes ] || [ "$static" = yes ] || bad "no library was built"
+
+# --- a program built as a user builds it ------------------------------------
+
+demo=$top_srcdir/examples/readmem_demo.c
+libs=$($PKG_CONFIG --libs tlhelp32)
+
+if [ "$shared" = yes ]; then
+	# shellcheck disable=SC2086
+	if ! $CC $san -o "$tmp/demo" "$demo" $cflags $libs \
+		>"$tmp/cc.log" 2>&1; then
+		bad "$CC -o demo readmem_demo.c $cflags $libs"
+		show "$tmp/cc.log"
+	else
+		ldpath=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+		# The loader must find the installed library, not another.
+		found=$(LD_TRACE_LOADED_OBJECTS=1 LD_LIBRARY_PATH=$ldpath \
+			"$tmp/demo" 2>/dev/null | sed -n \
+			's/.*libtlhelp32[^ ]* => \([^ ]*\).*/\1/p')
+		case $found in
+		"$libdir"/*|"") ;;
+		*) bad "demo loads $found, not the library in $libdir" ;;
+		esac
+		if ! LD_LIBRARY_PATH=$ldpath "$tmp/demo" \
+			>"$tmp/run.log" 2>&1; then
+			bad "readmem_demo (shared) failed"
+			show "$tmp/run.log"
+		fi
+	fi
+fi
+
+if [ "$static" = yes ]; then
+	# The archive by name; Libs.private comes with --static.
+	slibs=$($PKG_CONFIG --static --libs tlhelp32 |
+		sed 's/-ltlhelp32\([ ]\|$\)/-l:libtlhelp32.a\1/')
+	# shellcheck disable=SC2086
+	if ! $CC $san -o "$tmp/demo-static" "$demo" $cflags $slibs \
+		>"$tmp/cc.log" 2>&1; then
+		bad "$CC -o demo-static readmem_demo.c $cflags $slibs"
+		show "$tmp/cc.log"
+	else
+		if command -v readelf >/dev/null 2>&1 &&
+		    readelf -d "$tmp/demo-static" |
+		    grep -q 'NEEDED.*libtlhelp32'; then
+			bad "the static demo still needs libtlhelp32.so"
+		fi
+		if ! "$tmp/demo-static" >"$tmp/run.log" 2>&1; then
+			bad "readmem_demo (static) failed"
+			show "$tmp/run.log"
+		fi
+	fi
+fi
+
+# --- uninstall --------------------------------------------------------------
+
+if ! $MAKE -C "$top_builddir" uninstall DESTDIR="$dest" \
+	>"$tmp/uninstall.log" 2>&1; then
+	bad "make uninstall DESTDIR=$dest"
+	show "$tmp/uninstall.log"
+else
+	left=$(find "$dest" ! -type d)
+	[ -z "$left" ] ||
+		bad "make uninstall left: $(printf '%s\n' "$left" | tr '\n' ' ')"
+fi
+
+if [ "$fail" -eq 0 ]; then
+	echo "PASS: installed, libdir $libdir," \
+		"built readmem_demo with: $cflags $libs" \
+		"(shared: $shared, static: $static)"
+fi
+exit "$fail"
