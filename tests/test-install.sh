@@ -4,7 +4,8 @@
 # lands in $(includedir)/tlhelp32/ and nothing else in $(includedir), every
 # man page is installed in its section, examples/readmem_demo.c builds with
 # nothing but "pkg-config --cflags --libs tlhelp32" and runs against the
-# installed shared library, and once more linked with the static archive.
+# installed shared library, and once more linked with the static archive;
+# the snapshot examples (proclist, dumpmod) build and run the same way.
 # Finally "make uninstall" must remove every file it installed.
 #
 # Environment (from Makefile.am): top_srcdir, top_builddir, MAKE, CC,
@@ -183,6 +184,48 @@ if [ "$shared" = yes ]; then
 		if ! LD_LIBRARY_PATH=$ldpath "$tmp/demo" \
 			>"$tmp/run.log" 2>&1; then
 			bad "readmem_demo (shared) failed"
+			show "$tmp/run.log"
+		fi
+	fi
+fi
+
+# The snapshot examples, built the same way: list our own process with its
+# modules, and find a sleep(1) we start by name and dump its ELF header.
+if [ "$shared" = yes ]; then
+	ldpath=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	for ex in proclist dumpmod; do
+		# shellcheck disable=SC2086
+		if ! $CC $san -o "$tmp/$ex" "$top_srcdir/examples/$ex.c" \
+			$cflags $libs >"$tmp/cc.log" 2>&1; then
+			bad "$CC -o $ex $ex.c $cflags $libs"
+			show "$tmp/cc.log"
+		fi
+	done
+	if [ -x "$tmp/proclist" ]; then
+		LD_LIBRARY_PATH=$ldpath "$tmp/proclist" $$ >"$tmp/run.log" 2>&1
+		if [ $? -ne 0 ] || ! grep -q "^ *$$ " "$tmp/run.log" ||
+		   ! grep -q ' module .*libc\.so' "$tmp/run.log"; then
+			bad "proclist $$ did not list this shell and its modules"
+			show "$tmp/run.log"
+		fi
+	fi
+	sleeper=$(command -v sleep)
+	if [ -x "$tmp/dumpmod" ] && [ -n "$sleeper" ]; then
+		cp "$sleeper" "$tmp/tlh-sleeper"
+		"$tmp/tlh-sleeper" 30 &
+		spid=$!
+		i=0
+		while [ "$(readlink /proc/$spid/exe 2>/dev/null)" != \
+			"$tmp/tlh-sleeper" ] && [ $i -lt 100 ]; do
+			sleep 0.05; i=$((i + 1))
+		done
+		LD_LIBRARY_PATH=$ldpath "$tmp/dumpmod" tlh-sleeper 16 \
+			>"$tmp/run.log" 2>&1
+		st=$?
+		kill "$spid" 2>/dev/null
+		wait "$spid" 2>/dev/null
+		if [ $st -ne 0 ] || ! grep -q '^7f 45 4c 46 ' "$tmp/run.log"; then
+			bad "dumpmod tlh-sleeper did not dump the ELF header"
 			show "$tmp/run.log"
 		fi
 	fi
