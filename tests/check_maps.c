@@ -646,6 +646,51 @@ START_TEST(walk_adjacent)
 }
 END_TEST
 
+static int
+check(const void *start, const void *end, unsigned int need,
+      struct collect *c)
+{
+	memset(c, 0, sizeof(*c));
+	return tlh_maps_check(getpid(), (uintptr_t)start, (uintptr_t)end, need,
+			      collect_vma, c);
+}
+
+/*
+ * tlh_maps_check: every mapping must have the flags asked for.  A range
+ * whose last page lacks them is refused before the callback sees anything
+ * when the ioctl answers (it asks for the last page first); the text is
+ * read in order.
+ */
+START_TEST(walk_check_need)
+{
+	static const enum kind ends_bad[] = { K_R, K_RW, K_R, K_NONE };
+	static const enum kind middle_bad[] = { K_R, K_NONE, K_RW };
+	struct region r;
+	struct collect c;
+
+	region_make(&r, ends_bad, 4, -1);
+	ck_assert_int_eq(check(region_page(&r, 0), region_page(&r, 3), R, &c),
+			 0);
+	ck_assert_uint_eq(c.n, 3);
+	ck_assert_int_eq(check(region_page(&r, 0) + 5, region_page(&r, 4), R,
+			       &c), -EACCES);
+	ck_assert_uint_eq(c.n, tlh_maps_have_query() ? 0 : 3);
+	ck_assert_int_eq(check(region_page(&r, 1), region_page(&r, 2) + 1, W,
+			       &c), -EACCES);
+	ck_assert_uint_eq(c.n, tlh_maps_have_query() ? 0 : 1);
+	ck_assert_int_eq(check(region_page(&r, 1), region_page(&r, 2), W, &c),
+			 0);
+	ck_assert_uint_eq(c.n, 1);
+	region_free(&r);
+
+	region_make(&r, middle_bad, 3, -1);
+	ck_assert_int_eq(check(region_page(&r, 0), region_page(&r, 3), R, &c),
+			 -EACCES);
+	ck_assert_uint_eq(c.n, 1);
+	region_free(&r);
+}
+END_TEST
+
 /* A range that starts inside a VMA gets the whole VMA. */
 START_TEST(walk_inside_vma)
 {
@@ -1369,6 +1414,7 @@ maps_suite(void)
 	ADD_WALK_TEST(walk_not_permitted);
 	ADD_WALK_TEST(walk_many_mappings);
 	ADD_WALK_TEST(walk_overlong_line);
+	ADD_WALK_TEST(walk_check_need);
 #undef ADD_WALK_TEST
 	suite_add_tcase(s, tc);
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1868,6 +1869,87 @@ START_TEST(maps_text_fallback)
 }
 END_TEST
 
+/* --- descriptors kept between large reads -------------------------------- */
+
+/*
+ * Large reads keep the target's maps and pagemap open between calls.  A
+ * target that has exited since must not be checked against what those
+ * descriptors knew: its pid now names nothing (or someone else).
+ */
+START_TEST(cache_target_exits)
+{
+	static const struct tlh_fx_piece pieces[] = {
+		{ 32, PROT_READ | PROT_WRITE },
+	};
+	struct tlh_fx_spec spec = { pieces, 1, 41, NULL, 0, 0 };
+	struct tlh_fx_child a, b;
+	size_t n = 24 * tlh_fx_page_size();
+	unsigned char *buf = malloc(n);
+	SIZE_T got = 7;
+	pid_t gone;
+
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(tlh_fx_child_start(&a, &spec), 0);
+	ck_assert(Toolhelp32ReadProcessMemory((DWORD)a.pid, a.base, buf, n,
+					      &got));
+	ck_assert_uint_eq(tlh_fx_pattern_check(buf, n, 41, 0), n);
+	gone = a.pid;
+	tlh_fx_child_stop(&a);
+
+	got = 7;
+	ck_assert(!Toolhelp32ReadProcessMemory((DWORD)gone, a.base, buf, n,
+					       &got));
+	ck_assert_uint_eq(GetLastError(), ERROR_INVALID_PARAMETER);
+	ck_assert_uint_eq(got, 7);
+
+	spec.seed = 42;
+	ck_assert_int_eq(tlh_fx_child_start(&b, &spec), 0);
+	ck_assert(Toolhelp32ReadProcessMemory((DWORD)b.pid, b.base, buf, n,
+					      &got));
+	ck_assert_uint_eq(got, n);
+	ck_assert_uint_eq(tlh_fx_pattern_check(buf, n, 42, 0), n);
+	tlh_fx_child_stop(&b);
+	free(buf);
+}
+END_TEST
+
+/*
+ * After fork() the child's own maps are not its parent's: a large read
+ * into memory the child mapped after the fork must be checked against
+ * the child's maps, not against descriptors the parent kept (and the
+ * cache's lock, which fork() may catch held, must be free in the child).
+ */
+START_TEST(cache_after_fork)
+{
+	size_t n = 24 * tlh_fx_page_size();
+	unsigned char *src = malloc(n), *dst = malloc(n), *fresh;
+	int status;
+	pid_t pid;
+
+	ck_assert_ptr_nonnull(src);
+	ck_assert_ptr_nonnull(dst);
+	tlh_fx_pattern_fill(src, n, 43, 0);
+	ck_assert(Toolhelp32ReadProcessMemory(0, src, dst, n, NULL));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* a destination the parent never had */
+		fresh = mmap(NULL, 2 * n, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (fresh == MAP_FAILED)
+			_exit(2);
+		if (!Toolhelp32ReadProcessMemory(0, src, fresh + 3, n, NULL))
+			_exit(3);
+		_exit(tlh_fx_pattern_check(fresh + 3, n, 43, 0) == n ? 0 : 4);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "the child's large read failed (status %#x)", status);
+	free(src);
+	free(dst);
+}
+END_TEST
+
 /* -------------------------------------------------------------------------- */
 
 static TCase *
@@ -1954,6 +2036,10 @@ readmem_suite(void)
 	tcase_add_test(tc, order_no_such_pid_wraps);
 	tcase_add_test(tc, order_zombie_zero_count);
 	tcase_add_test(tc, order_kernel_thread_zero_count);
+
+	tc = tcase(s, "cache", 1, 30);
+	tcase_add_test(tc, cache_target_exits);
+	tcase_add_test(tc, cache_after_fork);
 
 	tc = tcase(s, "lasterror", 0, 30);
 	tcase_add_loop_test(tc, last_error_kept_on_success, 0, 3);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fdcache.h"
 #include "maps.h"
 #include "procfs.h"
 #include "procmap_query.h"
@@ -36,44 +37,81 @@ tlh_maps_have_query(void)
 	return state > 0;
 }
 
-/* Walk with PROCMAP_QUERY; -ENOTTY if the running kernel lacks it. */
+/*
+ * The mapping covering @addr, or the next one above it: 0, -ENXIO if there
+ * is none, -ENOTTY if the running kernel lacks PROCMAP_QUERY, or -errno.
+ */
 static int
-walk_query(int fd, uintptr_t start, uintptr_t end, tlh_vma_fn fn, void *arg)
+query(int fd, uintptr_t addr, struct tlh_vma *vma)
 {
 	struct procmap_query q;
-	struct tlh_vma vma;
-	uintptr_t addr = start;
-	int ret;
 
-	while (addr < end) {
+	do {
 		memset(&q, 0, sizeof(q));
 		q.size = sizeof(q);
 		q.query_flags = PROCMAP_QUERY_COVERING_OR_NEXT_VMA;
 		q.query_addr = addr;
-		if (ioctl(fd, PROCMAP_QUERY, &q) < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ENOENT)
-				return -ENXIO;
-			return -errno;
-		}
-		if (q.vma_start > addr || q.vma_end <= addr)
+		if (ioctl(fd, PROCMAP_QUERY, &q) == 0)
+			break;
+		if (errno == ENOENT)
 			return -ENXIO;
-		vma.start = (uintptr_t)q.vma_start;
-		vma.end = (uintptr_t)q.vma_end;
-		vma.flags = 0;
-		if (q.vma_flags & PROCMAP_QUERY_VMA_READABLE)
-			vma.flags |= TLH_VMA_READ;
-		if (q.vma_flags & PROCMAP_QUERY_VMA_WRITABLE)
-			vma.flags |= TLH_VMA_WRITE;
-		if (q.inode)
-			vma.flags |= TLH_VMA_FILE;
-		vma.offset = q.vma_offset;
-		vma.inode = q.inode;
-		vma.major = q.dev_major;
-		vma.minor = q.dev_minor;
-		vma.name = NULL;
-		vma.name_len = 0;
+		if (errno != EINTR)
+			return -errno;
+	} while (1);
+	vma->start = (uintptr_t)q.vma_start;
+	vma->end = (uintptr_t)q.vma_end;
+	vma->flags = 0;
+	if (q.vma_flags & PROCMAP_QUERY_VMA_READABLE)
+		vma->flags |= TLH_VMA_READ;
+	if (q.vma_flags & PROCMAP_QUERY_VMA_WRITABLE)
+		vma->flags |= TLH_VMA_WRITE;
+	if (q.inode)
+		vma->flags |= TLH_VMA_FILE;
+	vma->offset = q.vma_offset;
+	vma->inode = q.inode;
+	vma->major = q.dev_major;
+	vma->minor = q.dev_minor;
+	vma->name = NULL;
+	vma->name_len = 0;
+	return 0;
+}
+
+/*
+ * Walk with PROCMAP_QUERY.  With @need, the mapping under the range's last
+ * byte is asked for first, so a range that ends in a hole or in memory
+ * without @need (the usual refusal) is refused with one query whatever
+ * lies before; the walk then reuses it, so a success costs no more.
+ */
+static int
+walk_query(int fd, uintptr_t start, uintptr_t end, unsigned int need,
+	   tlh_vma_fn fn, void *arg)
+{
+	struct tlh_vma vma, last;
+	uintptr_t addr = start;
+	int ret, have_last = 0;
+
+	if (need) {
+		ret = query(fd, end - 1, &last);
+		if (ret)
+			return ret;
+		if (last.start > end - 1)
+			return -ENXIO;
+		if ((last.flags & need) != need)
+			return -EACCES;
+		have_last = 1;
+	}
+	while (addr < end) {
+		if (have_last && addr >= last.start) {
+			vma = last;
+		} else {
+			ret = query(fd, addr, &vma);
+			if (ret)
+				return ret;
+		}
+		if (vma.start > addr || vma.end <= addr)
+			return -ENXIO;
+		if ((vma.flags & need) != need)
+			return -EACCES;
 		ret = fn(&vma, arg);
 		if (ret)
 			return ret;
@@ -182,7 +220,7 @@ read_lines(int fd, line_fn fn, void *arg)
 {
 	char buf[8192];
 	size_t have = 0, pos, len;
-	int skipping = 0, eof = 0, ret;
+	int skipping = 0, eof = 0, first = 1, ret;
 	ssize_t got;
 	char *nl;
 
@@ -194,6 +232,10 @@ read_lines(int fd, line_fn fn, void *arg)
 					continue;
 				return -errno;
 			}
+			/* every live process has mappings */
+			if (got == 0 && first)
+				return -ESRCH;
+			first = 0;
 			if (got == 0)
 				eof = 1;
 			have += (size_t)got;
@@ -227,6 +269,7 @@ read_lines(int fd, line_fn fn, void *arg)
 struct cover {
 	uintptr_t addr;		/* covered up to here */
 	uintptr_t end;
+	unsigned int need;
 	tlh_vma_fn fn;
 	void *arg;
 	int done;
@@ -246,6 +289,8 @@ cover_line(const char *line, size_t len, void *arg)
 		return 0;
 	if (vma.start > c->addr)
 		return -ENXIO;
+	if ((vma.flags & c->need) != c->need)
+		return -EACCES;
 	ret = c->fn(&vma, c->arg);
 	if (ret)
 		return ret;
@@ -255,9 +300,10 @@ cover_line(const char *line, size_t len, void *arg)
 }
 
 static int
-walk_text(int fd, uintptr_t start, uintptr_t end, tlh_vma_fn fn, void *arg)
+walk_text(int fd, uintptr_t start, uintptr_t end, unsigned int need,
+	  tlh_vma_fn fn, void *arg)
 {
-	struct cover c = { start, end, fn, arg, 0 };
+	struct cover c = { start, end, need, fn, arg, 0 };
 	int ret;
 
 	if (start >= end)
@@ -302,17 +348,14 @@ tlh_maps_each(pid_t pid, tlh_vma_fn fn, void *arg)
 	return ret;
 }
 
-int
-tlh_maps_guarded(pid_t pid, uintptr_t start, uintptr_t end)
+/* One PAGEMAP_SCAN for guard pages over the range. */
+static int
+scan_guards(int fd, uintptr_t start, uintptr_t end)
 {
 	struct page_region found;
 	struct pm_scan_arg a;
-	int fd, saved;
 	long n;
 
-	fd = tlh_procfs_open(pid, "pagemap");
-	if (fd < 0)
-		return fd;
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
 	a.start = start & ~(uintptr_t)(sysconf(_SC_PAGESIZE) - 1);
@@ -324,32 +367,76 @@ tlh_maps_guarded(pid_t pid, uintptr_t start, uintptr_t end)
 	do
 		n = ioctl(fd, PAGEMAP_SCAN, &a);
 	while (n < 0 && errno == EINTR);
-	saved = errno;
-	close(fd);
 	if (n < 0)
-		return -saved;
+		return -errno;
 	return n > 0;
+}
+
+int
+tlh_maps_guarded(pid_t pid, uintptr_t start, uintptr_t end)
+{
+	int fd, ret, attempt;
+
+	for (attempt = 0;; attempt++) {
+		fd = tlh_fdcache_get(pid, TLH_FD_PAGEMAP);
+		if (fd < 0)
+			return fd;
+		ret = scan_guards(fd, start, end);
+		if (ret == -ESRCH && !attempt) {
+			tlh_fdcache_drop(pid);	/* that process is gone */
+			tlh_fdcache_unlock();
+			continue;
+		}
+		tlh_fdcache_unlock();
+		return ret;
+	}
+}
+
+static int
+walk_fd(int fd, uintptr_t start, uintptr_t end, unsigned int need,
+	tlh_vma_fn fn, void *arg)
+{
+	int ret = -ENOTTY;
+
+	if (tlh_maps_have_query()) {
+		ret = walk_query(fd, start, end, need, fn, arg);
+		if (ret == -ENOTTY || ret == -EINVAL)
+			__atomic_store_n(&query_state, -1, __ATOMIC_RELAXED);
+	}
+	if (ret == -ENOTTY || ret == -EINVAL) {
+		if (lseek(fd, 0, SEEK_SET) < 0)
+			return -errno;
+		ret = walk_text(fd, start, end, need, fn, arg);
+	}
+	return ret;
 }
 
 int
 tlh_maps_walk(pid_t pid, uintptr_t start, uintptr_t end, tlh_vma_fn fn,
 	      void *arg)
 {
-	int fd, ret, saved;
+	return tlh_maps_check(pid, start, end, 0, fn, arg);
+}
 
-	fd = tlh_procfs_open(pid, "maps");
-	if (fd < 0)
-		return fd;
-	ret = -ENOTTY;
-	if (tlh_maps_have_query()) {
-		ret = walk_query(fd, start, end, fn, arg);
-		if (ret == -ENOTTY || ret == -EINVAL)
-			__atomic_store_n(&query_state, -1, __ATOMIC_RELAXED);
+int
+tlh_maps_check(pid_t pid, uintptr_t start, uintptr_t end, unsigned int need,
+	       tlh_vma_fn fn, void *arg)
+{
+	int fd, ret, attempt;
+
+	if (start >= end)
+		return 0;
+	for (attempt = 0;; attempt++) {
+		fd = tlh_fdcache_get(pid, TLH_FD_MAPS);
+		if (fd < 0)
+			return fd;
+		ret = walk_fd(fd, start, end, need, fn, arg);
+		if (ret == -ESRCH && !attempt) {
+			tlh_fdcache_drop(pid);	/* that process is gone */
+			tlh_fdcache_unlock();
+			continue;
+		}
+		tlh_fdcache_unlock();
+		return ret;
 	}
-	if (ret == -ENOTTY || ret == -EINVAL)
-		ret = walk_text(fd, start, end, fn, arg);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return ret;
 }

@@ -34,11 +34,22 @@ typedef int (*tlh_vma_fn)(const struct tlh_vma *vma, void *arg);
 
 /*
  * Walk the mappings of @pid over [@start, @end).  Returns 0 when mappings
- * cover the range without a hole, -ENXIO at the first hole, -ESRCH or
- * -EPERM when the maps cannot be opened, or what @fn returned.
+ * cover the range without a hole, -ENXIO at the first hole, -ESRCH,
+ * -EPERM or -ENOSYS when the maps cannot be read, or what @fn returned.
+ * The descriptor comes from the cache in fdcache.c, locked while @fn runs:
+ * @fn must not walk maps itself.
  */
 int tlh_maps_walk(pid_t pid, uintptr_t start, uintptr_t end,
 		  tlh_vma_fn fn, void *arg);
+
+/*
+ * tlh_maps_walk() that also wants every mapping to have the TLH_VMA_*
+ * flags in @need: -EACCES at the first that lacks them.  The mapping under
+ * the last byte is checked first, so a range that ends badly is refused
+ * at the cost of one query.
+ */
+int tlh_maps_check(pid_t pid, uintptr_t start, uintptr_t end,
+		   unsigned int need, tlh_vma_fn fn, void *arg);
 
 /*
  * Call @fn for every mapping of @pid, from the text of its maps (names

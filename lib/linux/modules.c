@@ -6,10 +6,11 @@
  * mappings of the same file (device and inode) that follow it before any
  * other object starts; its base is that first mapping's start and its
  * size runs to the end of its last mapping.  Whether it is ELF is read from
- * its first bytes in the target (or from the file, where the target cannot
- * be read).  The main executable, the object whose file is the exe link's
- * (device and inode), comes first; the rest follow in address order.  Memory with no file behind it ([vdso],
- * anonymous mappings) is not a module.
+ * its first bytes in the target, many objects per system call (or from
+ * the file, where the target will not show them).  The main executable,
+ * the object whose file is the exe link's (device and inode), comes first;
+ * the rest follow in address order.  Memory with no file behind it
+ * ([vdso], anonymous mappings) is not a module.
  */
 #include "config.h"
 
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "maps.h"
@@ -107,26 +109,73 @@ collect(const struct tlh_vma *vma, void *arg)
 	return 0;
 }
 
-/* The ELF class of the object, from the target or else from its file. */
+#define ELF_BATCH	256	/* headers read per system call */
+
+/* 1 or 2 (ELFCLASS32, ELFCLASS64) if @hdr starts an ELF file, else 0. */
 static int
-elf_class(pid_t pid, const struct object *o)
+class_of(const unsigned char *hdr)
+{
+	if (memcmp(hdr, "\177ELF", 4) || (hdr[4] != 1 && hdr[4] != 2))
+		return 0;
+	return hdr[4];
+}
+
+/* The ELF class of an object the target would not show us, from its file. */
+static int
+class_from_file(const struct object *o)
 {
 	unsigned char hdr[5];
 	ssize_t got;
 	int fd;
 
-	if (tlh_os_read(pid, o->base, hdr, sizeof(hdr))) {
-		fd = open(o->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		if (fd < 0)
-			return 0;
-		got = pread(fd, hdr, sizeof(hdr), 0);
-		close(fd);
-		if (got != (ssize_t)sizeof(hdr))
-			return 0;
-	}
-	if (memcmp(hdr, "\177ELF", 4) || (hdr[4] != 1 && hdr[4] != 2))
+	fd = open(o->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
 		return 0;
-	return hdr[4];
+	got = pread(fd, hdr, sizeof(hdr), 0);
+	close(fd);
+	return got == (ssize_t)sizeof(hdr) ? class_of(hdr) : 0;
+}
+
+/*
+ * The ELF class of every object, from the first bytes of its offset-0
+ * mapping in the target, read ELF_BATCH objects per system call.  The
+ * kernel stops at the first header it cannot read (each is 5 bytes at a
+ * page start, so read whole or not at all); that object is read from its
+ * file and the batch goes on after it.
+ */
+static void
+elf_classes(pid_t pid, struct objects *os)
+{
+	unsigned char hdr[ELF_BATCH][5];
+	struct iovec local[ELF_BATCH], remote[ELF_BATCH];
+	size_t i = 0, j, n, done;
+	int from_files = 0;
+	ssize_t got;
+
+	while (i < os->n) {
+		n = os->n - i < ELF_BATCH ? os->n - i : ELF_BATCH;
+		done = 0;
+		if (!from_files) {
+			for (j = 0; j < n; j++) {
+				local[j].iov_base = hdr[j];
+				local[j].iov_len = sizeof(hdr[j]);
+				remote[j].iov_base = (void *)os->o[i + j].base;
+				remote[j].iov_len = sizeof(hdr[j]);
+			}
+			got = process_vm_readv(pid, local, n, remote, n, 0);
+			if (got < 0 && errno != EFAULT)
+				from_files = 1;	/* may not read it at all */
+			done = got > 0 ? (size_t)got / sizeof(hdr[0]) : 0;
+			for (j = 0; j < done; j++)
+				os->o[i + j].elf_class = class_of(hdr[j]);
+		}
+		if (done < n) {
+			os->o[i + done].elf_class =
+				class_from_file(&os->o[i + done]);
+			done++;
+		}
+		i += done;
+	}
 }
 
 int
@@ -188,9 +237,9 @@ tlh_os_snap_modules(struct tlh_snapshot *s, pid_t pid, int all, int only32)
 	if (ret)
 		goto out;
 
+	elf_classes(pid, &os);
 	main_i = os.n;
 	for (i = 0; i < os.n; i++) {
-		os.o[i].elf_class = elf_class(pid, &os.o[i]);
 		if (main_i == os.n && have_exe && os.o[i].elf_class &&
 		    os.o[i].inode == (uint64_t)exe.st_ino &&
 		    os.o[i].major == major(exe.st_dev) &&

@@ -4,8 +4,13 @@
  * The promise: when the call fails, the caller's buffer holds exactly what
  * it held before.  Two paths keep it.
  *
- * Small reads (up to SMALL_MAX bytes) take one process_vm_readv() with two
- * passes over the source.  Pass one copies the whole range into this
+ * A read within one source page into one destination page is one
+ * process_vm_readv() straight into the buffer: the kernel pins that source
+ * page once and copies it whole or not at all, so nothing partial can be
+ * left behind, and it costs exactly a raw read.
+ *
+ * Other small reads (up to SMALL_MAX bytes) take one process_vm_readv()
+ * with two passes over the source.  Pass one copies the whole range into this
  * thread's private buffer; pass two copies it again into the caller's
  * buffer.  The kernel stops at the first fault and reports how far it got,
  * so a source that is unreadable anywhere (unmapped, PROT_NONE, [vvar],
@@ -172,6 +177,37 @@ dest_writable(uintptr_t dst, size_t n)
 	return 0;
 }
 
+/* [a, a + n) lies within one page. */
+static int
+one_page(uintptr_t a, size_t n, size_t pg)
+{
+	return !((a ^ (a + n - 1)) & ~(uintptr_t)(pg - 1));
+}
+
+/*
+ * A read that failed or came back short, found out slowly and in Windows'
+ * order: the process, the source (pass one alone, into our own buffer),
+ * then the destination.  If the source reads whole now (it changed during
+ * the first attempt), that copy is delivered: a complete read.
+ */
+static int
+read_slowly(pid_t pid, uintptr_t src, void *dst, size_t n)
+{
+	struct iovec local = { bounce, n }, remote = { (void *)src, n };
+	ssize_t got;
+	int ret;
+
+	got = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	if (got < 0)
+		return classify(pid, errno);
+	if ((size_t)got < n)
+		return -EIO;
+	ret = dest_writable((uintptr_t)dst, n);
+	if (!ret)
+		memcpy(dst, bounce, n);
+	return ret;
+}
+
 static int
 read_small(pid_t pid, uintptr_t src, void *dst, size_t n)
 {
@@ -182,6 +218,24 @@ read_small(pid_t pid, uintptr_t src, void *dst, size_t n)
 	ssize_t got;
 	int ret;
 
+	/*
+	 * One source page and one destination page: the kernel pins the
+	 * source page once and copies it whole or not at all, so one pass
+	 * straight into the buffer is all or nothing by itself.
+	 */
+	if (one_page(src, n, pg) && one_page(d, n, pg)) {
+		local[0].iov_base = dst;
+		local[0].iov_len = n;
+		remote[0].iov_base = (void *)src;
+		remote[0].iov_len = n;
+		got = process_vm_readv(pid, local, 1, remote, 1, 0);
+		if (got == (ssize_t)n)
+			return 0;
+		if (got < 0 && errno != EFAULT)
+			return classify(pid, errno);
+		return read_slowly(pid, src, dst, n);
+	}
+
 	local[nl].iov_base = bounce;
 	local[nl++].iov_len = n;
 	remote[nr].iov_base = (void *)src;
@@ -189,14 +243,8 @@ read_small(pid_t pid, uintptr_t src, void *dst, size_t n)
 
 	/* Every destination page but the last, where pass two begins. */
 	e = (d + n - 1) & ~(pg - 1);
-	ret = e > d ? dest_writable(d, e - d) : 0;
-	if (ret) {
-		/* The source's errors come first: pass one alone. */
-		got = process_vm_readv(pid, local, 1, remote, 1, 0);
-		if (got < 0)
-			return classify(pid, errno);
-		return (size_t)got < n ? -EIO : ret;
-	}
+	if (e > d && dest_writable(d, e - d))
+		return read_slowly(pid, src, dst, n);
 
 	for (e = d + n; e > d; e = s) {
 		s = (e - 1) & ~(pg - 1);
@@ -277,8 +325,6 @@ check_source_vma(const struct tlh_vma *vma, void *arg)
 	struct probes *pr = arg;
 	uintptr_t last = (vma->end < pr->end ? vma->end : pr->end) - 1;
 
-	if (!(vma->flags & TLH_VMA_READ))
-		return -EIO;
 	pr->at[pr->n].iov_base = (void *)last;
 	pr->at[pr->n++].iov_len = 1;
 	return pr->n == PROBES_MAX ? probes_flush(pr) : 0;
@@ -292,8 +338,6 @@ check_dest_vma(const struct tlh_vma *vma, void *arg)
 	uintptr_t end = *(uintptr_t *)arg;
 	uintptr_t last = (vma->end < end ? vma->end : end) - 1;
 
-	if (!(vma->flags & TLH_VMA_WRITE))
-		return -EFAULT;
 	if ((vma->flags & TLH_VMA_FILE) && !page_writable(last))
 		return -EFAULT;
 	return 0;
@@ -322,20 +366,19 @@ read_large(pid_t pid, uintptr_t src, void *dst, size_t n)
 	struct iovec local, remote;
 	size_t done, len;
 	ssize_t got;
-	int ret;
+	int ret, reach;
+	pid_t self;
 
-	/* The process first (its errors come before the range's), and the
-	 * first byte with it. */
+	/* The first byte is probed with the last page of each mapping: the
+	 * probe's system call also says whether the process can be read. */
 	pr.pid = pid;
 	pr.end = src + n;
 	pr.n = 1;
 	pr.at[0].iov_base = (void *)src;
 	pr.at[0].iov_len = 1;
-	ret = probes_flush(&pr);
-	if (ret)
-		return ret;
 
-	ret = tlh_maps_walk(pid, src, src + n, check_source_vma, &pr);
+	ret = tlh_maps_check(pid, src, src + n, TLH_VMA_READ,
+			     check_source_vma, &pr);
 	if (!ret)
 		ret = probes_flush(&pr);
 	if (!ret)
@@ -344,19 +387,24 @@ read_large(pid_t pid, uintptr_t src, void *dst, size_t n)
 		ret = 1;	/* no maps to read */
 	if (ret == 1)
 		ret = probe_pages(&pr, src, n);
-	if (ret == -ENXIO)
+	if (ret == -ENXIO || ret == -EACCES)
 		ret = -EIO;
+	/* The process's errors come before the range's. */
+	if (ret == -EIO && (reach = tlh_os_reach(pid)))
+		ret = reach;
 	if (ret)
 		return ret;
 
-	ret = tlh_maps_walk(tlh_os_self(), d, dend, check_dest_vma, &dend);
+	self = getpid();
+	ret = tlh_maps_check(self, d, dend, TLH_VMA_WRITE, check_dest_vma,
+			     &dend);
 	if (!ret)
-		ret = guards(tlh_os_self(), d, n);
+		ret = guards(self, d, n);
 	else if (ret == -ESRCH || ret == -EPERM || ret == -ENOSYS)
 		ret = 1;
 	if (ret == 1)
 		ret = dest_writable(d, n);
-	if (ret == -ENXIO || ret == -EIO)
+	if (ret == -ENXIO || ret == -EACCES || ret == -EIO)
 		ret = -EFAULT;
 	if (ret)
 		return ret;

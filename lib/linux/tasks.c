@@ -1,9 +1,13 @@
 /*
- * tasks.c - the process and thread lists, read from /proc the way procps
- * does: each process directory opened once, the rest with openat(), and a
- * process that vanishes during the walk simply left out.  Per process one
- * stat file and the exe link (plus cmdline when comm looks truncated); per
- * thread one stat file.
+ * tasks.c - the process and thread lists, read from /proc with openat()
+ * relative to one descriptor of /proc itself, and a process that vanishes
+ * during the walk simply left out.  Per process one stat file and the exe
+ * link (plus cmdline when comm looks truncated); per thread one stat file;
+ * a thread list alone reads no process's stat.  Each process's files are
+ * named through "/proc/<pid>/..." rather than a descriptor of its
+ * directory: that saves two system calls per process, and the pid could
+ * name another process between the two lookups only if the kernel handed
+ * out four million pids in those microseconds.
  */
 #include "config.h"
 
@@ -35,6 +39,20 @@ entry_pid(const char *name)
 		v = v * 10 + (unsigned long)(*name - '0');
 	}
 	return (pid_t)v;
+}
+
+/* "<dir>/<name>" in @buf (32 bytes: a pid and a short name). */
+static const char *
+in_dir(char *buf, const char *dir, const char *name)
+{
+	size_t d = strlen(dir), n = strlen(name);
+
+	if (d + n + 2 > 32)
+		return "";	/* not a pid: fails to open */
+	memcpy(buf, dir, d);
+	buf[d] = '/';
+	memcpy(buf + d + 1, name, n + 1);
+	return buf;
 }
 
 /* Read a small file under @dirfd into @buf; returns its length or -errno. */
@@ -93,14 +111,15 @@ read_stat(int dirfd, const char *name, struct tlh_stat *st)
  * short and argv[0] continues it; else the pid.  Never empty.
  */
 static long
-add_exe_name(struct tlh_snapshot *s, int dirfd, const struct tlh_stat *st,
-	     const char *pid_name)
+add_exe_name(struct tlh_snapshot *s, int procfd, const char *pid_name,
+	     const struct tlh_stat *st)
 {
-	char buf[4097], *base;
+	char buf[4097], path[32], *base;
 	size_t clen = strlen(st->comm);
 	ssize_t len;
 
-	len = readlinkat(dirfd, "exe", buf, sizeof(buf) - 1);
+	len = readlinkat(procfd, in_dir(path, pid_name, "exe"), buf,
+			 sizeof(buf) - 1);
 	if (len > 0) {
 		buf[len] = '\0';
 		if (len > 10 && !strcmp(buf + len - 10, " (deleted)"))
@@ -111,7 +130,8 @@ add_exe_name(struct tlh_snapshot *s, int dirfd, const struct tlh_stat *st,
 			return tlh_snap_add_string(s, base, strlen(base));
 	}
 	if (clen == COMM_MAX) {
-		len = read_at(dirfd, "cmdline", buf, sizeof(buf) - 1);
+		len = read_at(procfd, in_dir(path, pid_name, "cmdline"), buf,
+			      sizeof(buf) - 1);
 		if (len > 0) {
 			buf[len] = '\0';
 			base = strrchr(buf, '/');
@@ -156,7 +176,8 @@ struct dent64 {
 };
 
 static int
-add_threads(struct tlh_snapshot *s, int dirfd, uint32_t pid)
+add_threads(struct tlh_snapshot *s, int procfd, const char *pid_name,
+	    uint32_t pid)
 {
 	struct thread_tmp *t = NULL, *grown;
 	size_t n = 0, alloc = 0, i, len;
@@ -168,7 +189,8 @@ add_threads(struct tlh_snapshot *s, int dirfd, uint32_t pid)
 	int fd, ret = 0;
 	pid_t tid;
 
-	fd = openat(dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(procfd, in_dir(name, pid_name, "task"),
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return vanished(-errno) ? 0 : -errno;	/* gone, or trouble */
 	while ((got = syscall(SYS_getdents64, fd, dents, sizeof(dents))) > 0) {
@@ -230,37 +252,27 @@ add_process(struct tlh_snapshot *s, int procfd, const char *name, pid_t pid,
 {
 	struct tlh_proc_rec *rec;
 	struct tlh_stat st;
-	int dirfd, ret = 0;
+	char path[32];
 	long off;
+	int ret;
 
-	dirfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return vanished(-errno) ? 0 : -errno;
-	ret = read_stat(dirfd, "stat", &st);
-	if (vanished(ret) || (!ret && st.pid != (uint32_t)pid)) {
-		ret = 0;
-		goto out;	/* vanished, or not what it claims */
-	}
-	if (ret)
-		goto out;
 	if (procs) {
-		off = add_exe_name(s, dirfd, &st, name);
+		ret = read_stat(procfd, in_dir(path, name, "stat"), &st);
+		if (vanished(ret) || (!ret && st.pid != (uint32_t)pid))
+			return 0;	/* vanished, or not what it claims */
+		if (ret)
+			return ret;
+		off = add_exe_name(s, procfd, name, &st);
 		rec = off < 0 ? NULL : tlh_snap_add_proc(s);
-		if (!rec) {
-			ret = -ENOMEM;
-			goto out;
-		}
+		if (!rec)
+			return -ENOMEM;
 		rec->pid = st.pid;
 		rec->ppid = st.ppid;
 		rec->threads = st.threads;
 		rec->pri_class = tlh_stat_class_base(&st);
 		rec->name = (size_t)off;
 	}
-	if (threads)
-		ret = add_threads(s, dirfd, (uint32_t)pid);
-out:
-	close(dirfd);
-	return ret;
+	return threads ? add_threads(s, procfd, name, (uint32_t)pid) : 0;
 }
 
 int

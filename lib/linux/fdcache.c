@@ -1,0 +1,122 @@
+/*
+ * fdcache.c - descriptors of the maps and pagemap files of the last few
+ * processes read, and of the caller itself.  Opening /proc/<pid>/maps costs
+ * several times what one PROCMAP_QUERY does, so a large read checks its
+ * range through descriptors kept here rather than opening them per call.
+ *
+ * A descriptor stays bound to the address space it was opened on: once
+ * that process is gone, queries fail (ESRCH, or an empty text), the caller
+ * drops the entry and opens the pid afresh, so a pid reused by another
+ * process is never checked against the old one's maps.  Entries are keyed
+ * by pid, so after fork() the child, whose own pid is new, never takes its
+ * parent's self entry for its own.  One mutex guards the cache; it is held
+ * for the few system calls of a check, never for a copy, and around fork()
+ * (pthread_atfork), so that a child never inherits it held.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include "fdcache.h"
+#include "procfs.h"
+
+#define SLOTS	4
+
+struct slot {
+	pid_t pid;		/* 0: free */
+	int fd[TLH_FD_KINDS];	/* -1: not open */
+	unsigned long used;	/* for eviction: least recently used goes */
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static struct slot slots[SLOTS];
+static unsigned long tick;
+
+static const char *const names[TLH_FD_KINDS] = {
+	[TLH_FD_MAPS] = "maps",
+	[TLH_FD_PAGEMAP] = "pagemap",
+};
+
+static void
+slot_clear(struct slot *sl)
+{
+	int k;
+
+	for (k = 0; k < TLH_FD_KINDS; k++) {
+		if (sl->pid && sl->fd[k] >= 0)
+			close(sl->fd[k]);
+		sl->fd[k] = -1;
+	}
+	sl->pid = 0;
+}
+
+static void
+before_fork(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+static void
+after_fork(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+static void
+setup(void)
+{
+	pthread_atfork(before_fork, after_fork, after_fork);
+}
+
+int
+tlh_fdcache_get(pid_t pid, enum tlh_fd_kind kind)
+{
+	struct slot *sl = NULL;
+	int i, fd;
+
+	pthread_once(&once, setup);
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < SLOTS; i++)
+		if (slots[i].pid == pid)
+			sl = &slots[i];
+	if (!sl) {
+		sl = &slots[0];
+		for (i = 1; i < SLOTS; i++)
+			if (!slots[i].pid || (sl->pid && slots[i].used < sl->used))
+				sl = &slots[i];
+		slot_clear(sl);
+		sl->pid = pid;
+	}
+	sl->used = ++tick;
+	if (sl->fd[kind] < 0) {
+		fd = tlh_procfs_open(pid, names[kind]);
+		if (fd < 0) {
+			for (i = 0; i < TLH_FD_KINDS && sl->fd[i] < 0; i++)
+				;
+			if (i == TLH_FD_KINDS)	/* nothing open: free it */
+				slot_clear(sl);
+			pthread_mutex_unlock(&lock);
+			return fd;
+		}
+		sl->fd[kind] = fd;
+	}
+	return sl->fd[kind];
+}
+
+void
+tlh_fdcache_drop(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < SLOTS; i++)
+		if (slots[i].pid == pid)
+			slot_clear(&slots[i]);
+}
+
+void
+tlh_fdcache_unlock(void)
+{
+	pthread_mutex_unlock(&lock);
+}
