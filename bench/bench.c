@@ -944,7 +944,9 @@ read_table_head(const char *path)
 	printf("layout: aligned = source in one page, destination from a "
 	       "page start;\n  dst-xpage = destination crosses a page "
 	       "boundary; src-xpage = source does;\n  Nmaps = source spans "
-	       "N mappings.  route: two-pass (<= 16 KiB) or validate.\n"
+	       "N mappings.  route: the library's path: one-pass (source and\n"
+	       "  destination each within one page), two-pass (other reads <= 16 KiB)\n"
+	       "  or validate (larger).\n"
 	       "tlh/raw: median of the per-round ratios (every round runs "
 	       "each method once,\n  back to back); in brackets the ratio "
 	       "of the medians.\n");
@@ -952,6 +954,15 @@ read_table_head(const char *path)
 	       "%-6s %s\n", "maps", "actual", "size", "layout", "route", "raw",
 	       "pread(mem)", "open+pread", "tlh", "tlh/raw(med)", "target",
 	       "status");
+}
+
+/* Which of the library's read paths a case takes (lib/linux/readmem.c). */
+static const char *
+route(const struct rcase *c)
+{
+	if (c->size > 16384)
+		return "validate";
+	return c->layout == L_ALIGNED ? "one-pass" : "two-pass";
 }
 
 static void
@@ -990,7 +1001,7 @@ run_read_case(const struct reader *r, const struct bufs *b,
 	printf("%-6d %-6d %-7s %-9s %-9s %-15s %-15s %-15s %-15s %-13s %-6s "
 	       "%s\n", r->t->want, r->t->nmaps,
 	       size_name(sz, sizeof(sz), c->size), layout,
-	       c->size > 16384 ? "validate" : "two-pass", col[M_RAW],
+	       route(c), col[M_RAW],
 	       col[M_PREAD], col[M_OPEN], col[M_TLH], rat, tgt, status);
 	snprintf(line, sizeof(line),
 		 "RATIO read size=%zu maps=%d dest=%s src=%s path=%s route=%s "
@@ -999,7 +1010,7 @@ run_read_case(const struct reader *r, const struct bufs *b,
 		 c->layout == L_DST_XPAGE ? "crosspage" : "aligned",
 		 c->size > 16384 ? layout :
 		 c->layout == L_SRC_XPAGE ? "crosspage" : "onepage", path,
-		 c->size > 16384 ? "validate" : "two-pass", paired, ratio, rmin,
+		 route(c), paired, ratio, rmin,
 		 s[M_PREAD].med / s[M_RAW].med, s[M_OPEN].med / s[M_RAW].med,
 		 tgt, text ? "report" : met ? "met" : "missed");
 	printf("%s\n", line);
