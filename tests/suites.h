@@ -10,5 +10,6 @@ Suite *readmem_suite(void);
 Suite *maps_suite(void);
 Suite *snapshot_suite(void);
 Suite *unicode_suite(void);
+Suite *confined_suite(void);
 
 #endif

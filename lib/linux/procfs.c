@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,8 +36,15 @@ tlh_procfs_open(pid_t pid, const char *name)
 	while (fd < 0 && errno == EINTR);
 	if (fd >= 0)
 		return fd;
-	if (errno == ENOENT)	/* no such process, or no /proc at all */
-		return access("/proc/self", F_OK) ? -ENOSYS : -ESRCH;
+	if (errno == ENOENT || errno == ESRCH) {
+		/* no /proc at all; a process hidden from us (hidepid=) or
+		 * without an address space (a zombie's mem); or none */
+		if (errno == ENOENT && access("/proc/self", F_OK))
+			return -ENOSYS;
+		if (kill(pid, 0) == 0 || errno == EPERM)
+			return -EPERM;
+		return -ESRCH;
+	}
 	if (errno == EACCES)
 		return -EPERM;
 	return -errno;

@@ -9,7 +9,9 @@
 /*
  * Open /proc/<pid>/<name> read-only and close-on-exec.  Returns the
  * descriptor, -ESRCH if there is no such process, -EPERM if the caller may
- * not open it, -ENOSYS if /proc is not mounted, or another -errno.
+ * not open it, /proc hides it (hidepid=) or the file needs an address
+ * space the process has not (a zombie's mem), -ENOSYS if /proc is not
+ * mounted, or another -errno.
  */
 int tlh_procfs_open(pid_t pid, const char *name);
 

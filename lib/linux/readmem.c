@@ -36,6 +36,14 @@
  * still fails, but the buffer may hold part of the data; libtlhelp32(7)
  * says so.  Where the maps cannot be opened (no /proc), every page is
  * probed instead: slower, as strict.
+ *
+ * Where process_vm_readv() is missing (ENOSYS: an old kernel, or a seccomp
+ * profile that hides it) or refused while /proc/<pid>/mem may be opened
+ * (EPERM from a seccomp filter rather than from the ptrace check), reads
+ * go through /proc/<pid>/mem instead.  That file reads PROT_NONE memory
+ * (the kernel forces access), so the range is always checked against the
+ * maps first, and guard regions with it; small reads then go through the
+ * private buffer as above, large ones straight into the caller's buffer.
  */
 #include "config.h"
 
@@ -51,6 +59,7 @@
 
 #include "maps.h"
 #include "os.h"
+#include "procfs.h"
 
 #define SMALL_MAX	16384u		/* reads this size or less: two passes */
 #define DST_PAGES_MAX	(SMALL_MAX / 4096u + 1)
@@ -101,16 +110,55 @@ classify(pid_t pid, int err)
 	}
 }
 
+/* process_vm_readv() has answered ENOSYS: use /proc/<pid>/mem. */
+static int no_pvr;
+
+/*
+ * Open /proc/<pid>/mem: the descriptor if @pid has an address space the
+ * caller may read; -EPERM if it has none (zombie, kernel thread) or may
+ * not be read, -ESRCH, -ENOSYS (no /proc).  Opened per call: this path is
+ * the fallback, not the fast one.
+ */
+static int
+mem_open(pid_t pid)
+{
+	unsigned char b;
+	int fd = tlh_procfs_open(pid, "mem");
+
+	if (fd < 0)
+		return fd;
+	/* Address 0 is unmapped (EIO) in a live process; with no address
+	 * space behind the file, a read returns nothing at all. */
+	if (pread(fd, &b, 1, 0) == 0) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
 int
 tlh_os_reach(pid_t pid)
 {
 	struct iovec local = { sink, 1 };
 	struct iovec remote = { NULL, 1 };
+	int ret, fd;
 
 	/* Address 0: the kernel resolves the process before the page. */
-	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) < 0 &&
-	    errno != EFAULT)
-		return classify(pid, errno);
+	if (__atomic_load_n(&no_pvr, __ATOMIC_RELAXED))
+		ret = -ENOSYS;
+	else if (process_vm_readv(pid, &local, 1, &remote, 1, 0) < 0 &&
+		 errno != EFAULT)
+		ret = classify(pid, errno);
+	else
+		return 0;
+	if (ret == -ENOSYS)
+		__atomic_store_n(&no_pvr, 1, __ATOMIC_RELAXED);
+	if (ret != -ENOSYS && ret != -EPERM)
+		return ret;
+	fd = mem_open(pid);
+	if (fd < 0)
+		return ret == -EPERM && fd != -ESRCH ? ret : fd;
+	close(fd);
 	return 0;
 }
 
@@ -427,10 +475,93 @@ read_large(pid_t pid, uintptr_t src, void *dst, size_t n)
 	return 0;
 }
 
+static int
+no_check(const struct tlh_vma *vma, void *arg)
+{
+	(void)vma;
+	(void)arg;
+	return 0;
+}
+
+/*
+ * The read through /proc/<pid>/mem, for when process_vm_readv() cannot be
+ * used.  The maps decide what is readable (mem would read PROT_NONE); the
+ * read itself catches what they cannot show ([vvar], a file's end).
+ */
+static int
+read_mem(int fd, pid_t pid, uintptr_t src, void *dst, size_t n)
+{
+	uintptr_t d = (uintptr_t)dst, dend = d + n;
+	size_t done = 0;
+	ssize_t got;
+	pid_t self;
+	int ret;
+
+	ret = tlh_maps_check(pid, src, src + n, TLH_VMA_READ, no_check, NULL);
+	if (!ret)
+		ret = guards(pid, src, n);
+	if (ret == -ENXIO || ret == -EACCES || ret == 1)
+		ret = -EIO;	/* 1: guards unknown, and no probe to ask */
+	if (ret)
+		return ret == -ESRCH ? -ESRCH : ret == -EIO ? -EIO : -ENOSYS;
+
+	if (n <= SMALL_MAX) {
+		while (done < n) {
+			got = pread(fd, bounce + done, n - done,
+				    (off_t)(src + done));
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				return -EIO;
+			done += (size_t)got;
+		}
+		ret = dest_writable(d, n);
+		if (!ret)
+			memcpy(dst, bounce, n);
+		return ret;
+	}
+
+	self = getpid();
+	ret = tlh_maps_check(self, d, dend, TLH_VMA_WRITE, check_dest_vma,
+			     &dend);
+	if (!ret)
+		ret = guards(self, d, n);
+	if (ret == 1 || ret == -ESRCH || ret == -EPERM || ret == -ENOSYS)
+		ret = dest_writable(d, n);
+	if (ret == -ENXIO || ret == -EACCES || ret == -EIO)
+		ret = -EFAULT;
+	if (ret)
+		return ret;
+	while (done < n) {
+		got = pread(fd, (char *)dst + done, n - done,
+			    (off_t)(src + done));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -EIO;	/* changed under us: partial data */
+		done += (size_t)got;
+	}
+	return 0;
+}
+
 int
 tlh_os_read(pid_t pid, uintptr_t src, void *dst, size_t n)
 {
-	if (n <= SMALL_MAX)
-		return read_small(pid, src, dst, n);
-	return read_large(pid, src, dst, n);
+	int ret = -ENOSYS, alt, fd;
+
+	if (!__atomic_load_n(&no_pvr, __ATOMIC_RELAXED)) {
+		ret = n <= SMALL_MAX ? read_small(pid, src, dst, n) :
+				       read_large(pid, src, dst, n);
+		if (ret == -ENOSYS)
+			__atomic_store_n(&no_pvr, 1, __ATOMIC_RELAXED);
+		if (ret != -ENOSYS && ret != -EPERM)
+			return ret;
+	}
+	/* No process_vm_readv, or a refusal that mem may not share. */
+	fd = mem_open(pid);
+	if (fd < 0)
+		return ret == -EPERM && fd != -ESRCH ? ret : fd;
+	alt = read_mem(fd, pid, src, dst, n);
+	close(fd);
+	return alt;
 }
