@@ -5,6 +5,9 @@
  * freed memory.  One mutex guards the table and everything reached through
  * it; First/Next hold it for the few microseconds they copy one entry, so
  * a thread closing a handle that another thread is reading waits for it.
+ * The mutex is also taken around fork() (pthread_atfork), so a child never
+ * inherits it held by a thread it does not have; the child gets a copy of
+ * every open snapshot, to use and close as its own.
  */
 #include "config.h"
 
@@ -25,8 +28,34 @@ struct slot {
 };
 
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 static struct slot *table;
 static size_t table_len;
+
+static void
+before_fork(void)
+{
+	pthread_mutex_lock(&table_lock);
+}
+
+static void
+after_fork(void)
+{
+	pthread_mutex_unlock(&table_lock);
+}
+
+static void
+setup(void)
+{
+	pthread_atfork(before_fork, after_fork, after_fork);
+}
+
+static void
+lock_table(void)
+{
+	pthread_once(&table_once, setup);
+	pthread_mutex_lock(&table_lock);
+}
 
 /* The value a caller sees: index 1.., generation 1.., low bits 0. */
 static HANDLE
@@ -62,7 +91,7 @@ tlh_handle_open(struct tlh_snapshot *s)
 	size_t i, len;
 	HANDLE h = INVALID_HANDLE_VALUE;
 
-	pthread_mutex_lock(&table_lock);
+	lock_table();
 	for (i = 0; i < table_len; i++)
 		if (!table[i].snap)
 			break;
@@ -96,7 +125,7 @@ tlh_handle_lock(HANDLE h)
 {
 	struct slot *sl;
 
-	pthread_mutex_lock(&table_lock);
+	lock_table();
 	sl = decode(h);
 	if (sl)
 		return sl->snap;
@@ -120,7 +149,7 @@ CloseHandle(HANDLE hObject)
 	struct tlh_snapshot *s = NULL;
 	struct slot *sl;
 
-	pthread_mutex_lock(&table_lock);
+	lock_table();
 	sl = decode(hObject);
 	if (sl) {
 		s = sl->snap;

@@ -11,5 +11,6 @@ Suite *maps_suite(void);
 Suite *snapshot_suite(void);
 Suite *unicode_suite(void);
 Suite *confined_suite(void);
+Suite *churn_suite(void);
 
 #endif
