@@ -9,9 +9,11 @@
  * drops the entry and opens the pid afresh, so a pid reused by another
  * process is never checked against the old one's maps.  Entries are keyed
  * by pid, so after fork() the child, whose own pid is new, never takes its
- * parent's self entry for its own.  One mutex guards the cache; it is held
- * for the few system calls of a check, never for a copy, and around fork()
- * (pthread_atfork), so that a child never inherits it held.
+ * parent's self entry for its own; still the child closes what it
+ * inherited, so that a child that gives up privileges (setuid) opens the
+ * maps it asks for with its own rights.  One mutex guards the cache; it is
+ * held for the few system calls of a check, never for a copy, and around
+ * fork() (pthread_atfork), so that a child never inherits it held.
  */
 #include "config.h"
 
@@ -59,15 +61,25 @@ before_fork(void)
 }
 
 static void
-after_fork(void)
+after_fork_parent(void)
 {
+	pthread_mutex_unlock(&lock);
+}
+
+static void
+after_fork_child(void)
+{
+	int i;
+
+	for (i = 0; i < SLOTS; i++)
+		slot_clear(&slots[i]);
 	pthread_mutex_unlock(&lock);
 }
 
 static void
 setup(void)
 {
-	pthread_atfork(before_fork, after_fork, after_fork);
+	pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 }
 
 int
