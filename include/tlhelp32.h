@@ -57,9 +57,11 @@ typedef DWORD *LPDWORD;
 #define ERROR_ACCESS_DENIED		5
 #define ERROR_INVALID_HANDLE		6
 #define ERROR_NOT_ENOUGH_MEMORY		8
+#define ERROR_INVALID_DATA		13
 #define ERROR_NO_MORE_FILES		18
 #define ERROR_BAD_LENGTH		24
 #define ERROR_GEN_FAILURE		31
+#define ERROR_NOT_SUPPORTED		50
 #define ERROR_INVALID_PARAMETER		87
 #define ERROR_CALL_NOT_IMPLEMENTED	120
 #define ERROR_INSUFFICIENT_BUFFER	122
@@ -151,6 +153,25 @@ typedef struct tagMODULEENTRY32 {
 	CHAR szExePath[MAX_PATH];
 } MODULEENTRY32, *PMODULEENTRY32, *LPMODULEENTRY32;
 
+typedef struct tagHEAPLIST32 {
+	SIZE_T dwSize;
+	DWORD th32ProcessID;
+	ULONG_PTR th32HeapID;
+	DWORD dwFlags;
+} HEAPLIST32, *PHEAPLIST32, *LPHEAPLIST32;
+
+typedef struct tagHEAPENTRY32 {
+	SIZE_T dwSize;
+	HANDLE hHandle;
+	ULONG_PTR dwAddress;
+	SIZE_T dwBlockSize;
+	DWORD dwFlags;
+	DWORD dwLockCount;
+	DWORD dwResvd;
+	DWORD th32ProcessID;
+	ULONG_PTR th32HeapID;
+} HEAPENTRY32, *PHEAPENTRY32, *LPHEAPENTRY32;
+
 /*
  * Take a point-in-time copy of the lists dwFlags names.  See
  * CreateToolhelp32Snapshot(3).
@@ -168,6 +189,17 @@ BOOL WINAPI Module32First(HANDLE hSnapshot, LPMODULEENTRY32 lpme);
 BOOL WINAPI Module32Next(HANDLE hSnapshot, LPMODULEENTRY32 lpme);
 BOOL WINAPI Module32FirstW(HANDLE hSnapshot, LPMODULEENTRY32W lpme);
 BOOL WINAPI Module32NextW(HANDLE hSnapshot, LPMODULEENTRY32W lpme);
+BOOL WINAPI Heap32ListFirst(HANDLE hSnapshot, LPHEAPLIST32 lphl);
+BOOL WINAPI Heap32ListNext(HANDLE hSnapshot, LPHEAPLIST32 lphl);
+
+/*
+ * Walk the blocks of heap th32HeapID of process th32ProcessID (0: the
+ * calling process) in the live process, not in a snapshot.  See
+ * Heap32First(3).
+ */
+BOOL WINAPI Heap32First(LPHEAPENTRY32 lphe, DWORD th32ProcessID,
+			ULONG_PTR th32HeapID);
+BOOL WINAPI Heap32Next(LPHEAPENTRY32 lphe);
 
 /*
  * Copy cbRead bytes at lpBaseAddress in process th32ProcessID (0: the

@@ -32,6 +32,8 @@ static const struct {
 	{ ENOBUFS,	ERROR_INSUFFICIENT_BUFFER },
 	{ EIO,		ERROR_PARTIAL_COPY },		/* source unreadable */
 	{ EFAULT,	ERROR_NOACCESS },		/* bad range or buffer */
+	{ EOPNOTSUPP,	ERROR_NOT_SUPPORTED },		/* a heap not known */
+	{ EUCLEAN,	ERROR_INVALID_DATA },		/* a heap not well formed */
 };
 
 void

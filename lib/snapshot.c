@@ -48,6 +48,12 @@ tlh_snap_add_module(struct tlh_snapshot *s)
 	return list_add(&s->modules, sizeof(struct tlh_module_rec));
 }
 
+struct tlh_heap_rec *
+tlh_snap_add_heap(struct tlh_snapshot *s)
+{
+	return list_add(&s->heaps, sizeof(struct tlh_heap_rec));
+}
+
 long
 tlh_snap_add_string(struct tlh_snapshot *s, const char *str, size_t len)
 {
@@ -80,6 +86,7 @@ tlh_snap_free(struct tlh_snapshot *s)
 	free(s->procs.items);
 	free(s->threads.items);
 	free(s->modules.items);
+	free(s->heaps.items);
 	free(s->pool);
 	free(s);
 }
@@ -88,6 +95,7 @@ static const size_t rec_size[] = {
 	[TLH_LIST_PROCS] = sizeof(struct tlh_proc_rec),
 	[TLH_LIST_THREADS] = sizeof(struct tlh_thread_rec),
 	[TLH_LIST_MODULES] = sizeof(struct tlh_module_rec),
+	[TLH_LIST_HEAPS] = sizeof(struct tlh_heap_rec),
 };
 
 static struct tlh_list *
@@ -98,6 +106,8 @@ list_of(struct tlh_snapshot *s, enum tlh_list_id id)
 		return &s->procs;
 	case TLH_LIST_THREADS:
 		return &s->threads;
+	case TLH_LIST_HEAPS:
+		return &s->heaps;
 	default:
 		return &s->modules;
 	}
@@ -107,10 +117,7 @@ BOOL
 tlh_snap_step(HANDLE h, enum tlh_list_id id, int first, void *entry,
 	      size_t need, tlh_fill_fn fill)
 {
-	struct tlh_snapshot *s;
-	struct tlh_list *l;
 	DWORD dw_size;
-	int err = 0;
 
 	if (!entry) {
 		tlh_error_set(-EINVAL);
@@ -121,6 +128,17 @@ tlh_snap_step(HANDLE h, enum tlh_list_id id, int first, void *entry,
 		tlh_error_set(-EMSGSIZE);
 		return FALSE;
 	}
+	return tlh_snap_step_checked(h, id, first, entry, fill);
+}
+
+BOOL
+tlh_snap_step_checked(HANDLE h, enum tlh_list_id id, int first, void *entry,
+		      tlh_fill_fn fill)
+{
+	struct tlh_snapshot *s;
+	struct tlh_list *l;
+	int err = 0;
+
 	s = tlh_handle_lock(h);
 	if (!s) {
 		tlh_error_set(-EBADF);
@@ -131,6 +149,8 @@ tlh_snap_step(HANDLE h, enum tlh_list_id id, int first, void *entry,
 		l->cursor = 0;
 	if (l->cursor < l->count)
 		fill(s, (char *)l->items + l->cursor++ * rec_size[id], entry);
+	else if (id == TLH_LIST_HEAPS && s->heap_err)
+		err = s->heap_err;
 	else
 		err = -ENODATA;
 	tlh_handle_unlock();
@@ -142,9 +162,10 @@ tlh_snap_step(HANDLE h, enum tlh_list_id id, int first, void *entry,
 }
 
 /*
- * Take a point-in-time copy of the processes, threads or modules dwFlags
- * asks for; th32ProcessID (0: this process) selects the module list's
- * process.  Returns a handle for CloseHandle(), or INVALID_HANDLE_VALUE.
+ * Take a point-in-time copy of the processes, threads, modules or heaps
+ * dwFlags asks for; th32ProcessID (0: this process) selects the module and
+ * heap lists' process.  Returns a handle for CloseHandle(), or
+ * INVALID_HANDLE_VALUE.
  */
 TLH_EXPORT HANDLE WINAPI
 CreateToolhelp32Snapshot(DWORD dwFlags, DWORD th32ProcessID)
@@ -173,6 +194,8 @@ CreateToolhelp32Snapshot(DWORD dwFlags, DWORD th32ProcessID)
 			ret = tlh_os_snap_modules(s, pid,
 				!!(dwFlags & TH32CS_SNAPMODULE),
 				!!(dwFlags & TH32CS_SNAPMODULE32));
+		if (!ret && (dwFlags & TH32CS_SNAPHEAPLIST))
+			ret = tlh_os_snap_heaps(s, pid);
 		s->module_pid = (uint32_t)pid;
 		if (ret)
 			goto fail;

@@ -31,6 +31,11 @@ struct tlh_module_rec {
 	size_t path;
 };
 
+struct tlh_heap_rec {
+	uintptr_t id;		/* th32HeapID */
+	uint32_t flags;		/* HF32_DEFAULT or 0 */
+};
+
 /* One list of fixed-size records, with its cursor. */
 struct tlh_list {
 	void *items;
@@ -41,10 +46,12 @@ struct tlh_list {
 
 struct tlh_snapshot {
 	uint32_t flags;
-	uint32_t module_pid;	/* the real pid the module list is of */
+	uint32_t module_pid;	/* real pid of the module and heap lists */
 	struct tlh_list procs;
 	struct tlh_list threads;
 	struct tlh_list modules;
+	struct tlh_list heaps;
+	int heap_err;		/* why the heap list is empty (-errno) */
 	char *pool;
 	size_t pool_len;
 	size_t pool_alloc;
@@ -57,6 +64,7 @@ long tlh_snap_add_string(struct tlh_snapshot *s, const char *str, size_t len);
 struct tlh_proc_rec *tlh_snap_add_proc(struct tlh_snapshot *s);
 struct tlh_thread_rec *tlh_snap_add_thread(struct tlh_snapshot *s);
 struct tlh_module_rec *tlh_snap_add_module(struct tlh_snapshot *s);
+struct tlh_heap_rec *tlh_snap_add_heap(struct tlh_snapshot *s);
 
 /* The string at pool offset @off. */
 static inline const char *
@@ -84,11 +92,22 @@ void tlh_snap_free(struct tlh_snapshot *s);
  * size), find the snapshot and the list, move the cursor, and call @fill
  * with the record.  Returns TRUE, or FALSE with the last error set.
  */
-enum tlh_list_id { TLH_LIST_PROCS, TLH_LIST_THREADS, TLH_LIST_MODULES };
+enum tlh_list_id {
+	TLH_LIST_PROCS, TLH_LIST_THREADS, TLH_LIST_MODULES, TLH_LIST_HEAPS
+};
 typedef void (*tlh_fill_fn)(const struct tlh_snapshot *s, const void *rec,
 			    void *entry);
 BOOL tlh_snap_step(HANDLE h, enum tlh_list_id id, int first, void *entry,
 		   size_t need, tlh_fill_fn fill);
+
+/*
+ * tlh_snap_step after the entry's own checks, for an entry whose dwSize is
+ * not a DWORD (HEAPLIST32's is a SIZE_T): the caller has checked @entry
+ * and its size.  At the end of the heap list it fails with the snapshot's
+ * heap_err, if set, instead of ERROR_NO_MORE_FILES.
+ */
+BOOL tlh_snap_step_checked(HANDLE h, enum tlh_list_id id, int first,
+			   void *entry, tlh_fill_fn fill);
 
 /* Text: UTF-8 in, truncated to fit and always terminated. */
 void tlh_text_to_a(CHAR *dst, size_t cap, const char *src);

@@ -17,6 +17,7 @@ main(void)
 	srunner_add_suite(sr, readmem_suite());
 	srunner_add_suite(sr, maps_suite());
 	srunner_add_suite(sr, snapshot_suite());
+	srunner_add_suite(sr, heap_suite());
 	srunner_add_suite(sr, unicode_suite());
 	srunner_add_suite(sr, confined_suite());
 	srunner_add_suite(sr, churn_suite());

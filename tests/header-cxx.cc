@@ -45,8 +45,10 @@ static_assert(ERROR_SUCCESS == 0, "ERROR_SUCCESS");
 static_assert(ERROR_ACCESS_DENIED == 5, "ERROR_ACCESS_DENIED");
 static_assert(ERROR_INVALID_HANDLE == 6, "ERROR_INVALID_HANDLE");
 static_assert(ERROR_NOT_ENOUGH_MEMORY == 8, "ERROR_NOT_ENOUGH_MEMORY");
+static_assert(ERROR_INVALID_DATA == 13, "ERROR_INVALID_DATA");
 static_assert(ERROR_NO_MORE_FILES == 18, "ERROR_NO_MORE_FILES");
 static_assert(ERROR_BAD_LENGTH == 24, "ERROR_BAD_LENGTH");
+static_assert(ERROR_NOT_SUPPORTED == 50, "ERROR_NOT_SUPPORTED");
 static_assert(ERROR_INVALID_PARAMETER == 87, "ERROR_INVALID_PARAMETER");
 static_assert(ERROR_CALL_NOT_IMPLEMENTED == 120, "ERROR_CALL_NOT_IMPLEMENTED");
 static_assert(ERROR_INSUFFICIENT_BUFFER == 122, "ERROR_INSUFFICIENT_BUFFER");
@@ -75,6 +77,10 @@ static_assert(std::is_standard_layout<MODULEENTRY32W>::value &&
 	      std::is_trivial<MODULEENTRY32W>::value, "MODULEENTRY32W is POD");
 static_assert(std::is_standard_layout<MODULEENTRY32>::value &&
 	      std::is_trivial<MODULEENTRY32>::value, "MODULEENTRY32 is POD");
+static_assert(std::is_standard_layout<HEAPLIST32>::value &&
+	      std::is_trivial<HEAPLIST32>::value, "HEAPLIST32 is POD");
+static_assert(std::is_standard_layout<HEAPENTRY32>::value &&
+	      std::is_trivial<HEAPENTRY32>::value, "HEAPENTRY32 is POD");
 
 // Tags and pointer typedefs.
 static_assert(std::is_same<struct tagPROCESSENTRY32W, PROCESSENTRY32W>::value &&
@@ -97,6 +103,21 @@ static_assert(std::is_same<struct tagMODULEENTRY32, MODULEENTRY32>::value &&
 	      std::is_same<LPMODULEENTRY32, MODULEENTRY32 *>::value &&
 	      std::is_same<PMODULEENTRY32, MODULEENTRY32 *>::value,
 	      "MODULEENTRY32 names");
+static_assert(std::is_same<struct tagHEAPLIST32, HEAPLIST32>::value &&
+	      std::is_same<LPHEAPLIST32, HEAPLIST32 *>::value &&
+	      std::is_same<PHEAPLIST32, HEAPLIST32 *>::value,
+	      "HEAPLIST32 names");
+static_assert(std::is_same<struct tagHEAPENTRY32, HEAPENTRY32>::value &&
+	      std::is_same<LPHEAPENTRY32, HEAPENTRY32 *>::value &&
+	      std::is_same<PHEAPENTRY32, HEAPENTRY32 *>::value,
+	      "HEAPENTRY32 names");
+static_assert(std::is_same<decltype(HEAPLIST32::dwSize), SIZE_T>::value &&
+	      std::is_same<decltype(HEAPENTRY32::dwSize), SIZE_T>::value &&
+	      std::is_same<decltype(HEAPENTRY32::dwBlockSize), SIZE_T>::value &&
+	      std::is_same<decltype(HEAPENTRY32::dwAddress), ULONG_PTR>::value &&
+	      std::is_same<decltype(HEAPENTRY32::hHandle), HANDLE>::value &&
+	      std::is_same<decltype(HEAPLIST32::th32HeapID), ULONG_PTR>::value,
+	      "the heap structures' member types");
 
 // Win64 sizes and offsets, which LP64 Linux reproduces.
 #ifdef __LP64__
@@ -125,6 +146,19 @@ static_assert(sizeof(MODULEENTRY32) == 568 &&
 	      offsetof(MODULEENTRY32, szModule) == 48 &&
 	      offsetof(MODULEENTRY32, szExePath) == 304,
 	      "MODULEENTRY32 layout");
+static_assert(sizeof(HEAPLIST32) == 32 &&
+	      offsetof(HEAPLIST32, th32ProcessID) == 8 &&
+	      offsetof(HEAPLIST32, th32HeapID) == 16 &&
+	      offsetof(HEAPLIST32, dwFlags) == 24, "HEAPLIST32 layout");
+static_assert(sizeof(HEAPENTRY32) == 56 &&
+	      offsetof(HEAPENTRY32, hHandle) == 8 &&
+	      offsetof(HEAPENTRY32, dwAddress) == 16 &&
+	      offsetof(HEAPENTRY32, dwBlockSize) == 24 &&
+	      offsetof(HEAPENTRY32, dwFlags) == 32 &&
+	      offsetof(HEAPENTRY32, dwLockCount) == 36 &&
+	      offsetof(HEAPENTRY32, dwResvd) == 40 &&
+	      offsetof(HEAPENTRY32, th32ProcessID) == 44 &&
+	      offsetof(HEAPENTRY32, th32HeapID) == 48, "HEAPENTRY32 layout");
 #endif
 
 // The function types, spelled with C language linkage.
@@ -139,6 +173,9 @@ typedef BOOL WINAPI process_walk_w_fn(HANDLE, PROCESSENTRY32W *);
 typedef BOOL WINAPI thread_walk_fn(HANDLE, THREADENTRY32 *);
 typedef BOOL WINAPI module_walk_fn(HANDLE, MODULEENTRY32 *);
 typedef BOOL WINAPI module_walk_w_fn(HANDLE, MODULEENTRY32W *);
+typedef BOOL WINAPI heaplist_walk_fn(HANDLE, HEAPLIST32 *);
+typedef BOOL WINAPI heap_first_fn(HEAPENTRY32 *, DWORD, ULONG_PTR);
+typedef BOOL WINAPI heap_next_fn(HEAPENTRY32 *);
 }
 
 #define TLH_SAME_TYPE(fn, type) \
@@ -159,6 +196,10 @@ TLH_SAME_TYPE(Module32First, module_walk_fn);
 TLH_SAME_TYPE(Module32Next, module_walk_fn);
 TLH_SAME_TYPE(Module32FirstW, module_walk_w_fn);
 TLH_SAME_TYPE(Module32NextW, module_walk_w_fn);
+TLH_SAME_TYPE(Heap32ListFirst, heaplist_walk_fn);
+TLH_SAME_TYPE(Heap32ListNext, heaplist_walk_fn);
+TLH_SAME_TYPE(Heap32First, heap_first_fn);
+TLH_SAME_TYPE(Heap32Next, heap_next_fn);
 
 // Exact types: no conversion, no overload, nothing in a namespace.
 static_assert(std::is_same<decltype(Toolhelp32ReadProcessMemory),
@@ -191,6 +232,10 @@ extern "C" BOOL WINAPI Module32First(HANDLE, LPMODULEENTRY32);
 extern "C" BOOL WINAPI Module32Next(HANDLE, LPMODULEENTRY32);
 extern "C" BOOL WINAPI Module32FirstW(HANDLE, LPMODULEENTRY32W);
 extern "C" BOOL WINAPI Module32NextW(HANDLE, LPMODULEENTRY32W);
+extern "C" BOOL WINAPI Heap32ListFirst(HANDLE, LPHEAPLIST32);
+extern "C" BOOL WINAPI Heap32ListNext(HANDLE, LPHEAPLIST32);
+extern "C" BOOL WINAPI Heap32First(LPHEAPENTRY32, DWORD, ULONG_PTR);
+extern "C" BOOL WINAPI Heap32Next(LPHEAPENTRY32);
 
 // Pointers of the exact types take the functions' addresses.
 static_assert(std::is_assignable<read_memory_fn *&,

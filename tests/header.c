@@ -51,8 +51,10 @@ TLH_ASSERT(error_success, ERROR_SUCCESS == 0);
 TLH_ASSERT(error_access_denied, ERROR_ACCESS_DENIED == 5);
 TLH_ASSERT(error_invalid_handle, ERROR_INVALID_HANDLE == 6);
 TLH_ASSERT(error_not_enough_memory, ERROR_NOT_ENOUGH_MEMORY == 8);
+TLH_ASSERT(error_invalid_data, ERROR_INVALID_DATA == 13);
 TLH_ASSERT(error_no_more_files, ERROR_NO_MORE_FILES == 18);
 TLH_ASSERT(error_bad_length, ERROR_BAD_LENGTH == 24);
+TLH_ASSERT(error_not_supported, ERROR_NOT_SUPPORTED == 50);
 TLH_ASSERT(error_invalid_parameter, ERROR_INVALID_PARAMETER == 87);
 TLH_ASSERT(error_call_not_implemented, ERROR_CALL_NOT_IMPLEMENTED == 120);
 TLH_ASSERT(error_insufficient_buffer, ERROR_INSUFFICIENT_BUFFER == 122);
@@ -68,7 +70,8 @@ TLH_ASSERT(error_noaccess, ERROR_NOACCESS == 998);
 	ERROR_NO_MORE_FILES != 18 || ERROR_BAD_LENGTH != 24 || \
 	ERROR_INVALID_PARAMETER != 87 || ERROR_CALL_NOT_IMPLEMENTED != 120 || \
 	ERROR_INSUFFICIENT_BUFFER != 122 || ERROR_PARTIAL_COPY != 299 || \
-	ERROR_NOACCESS != 998
+	ERROR_NOACCESS != 998 || ERROR_INVALID_DATA != 13 || \
+	ERROR_NOT_SUPPORTED != 50
 #error "an ERROR_ code differs from Windows"
 #endif
 
@@ -102,6 +105,18 @@ TLH_ASSERT(tag_me32w, sizeof(struct tagMODULEENTRY32W) ==
 	   sizeof(MODULEENTRY32W));
 TLH_ASSERT(tag_me32, sizeof(struct tagMODULEENTRY32) ==
 	   sizeof(MODULEENTRY32));
+TLH_ASSERT(tag_hl32, sizeof(struct tagHEAPLIST32) == sizeof(HEAPLIST32));
+TLH_ASSERT(tag_he32, sizeof(struct tagHEAPENTRY32) == sizeof(HEAPENTRY32));
+
+/* The heap structures' dwSize is a SIZE_T, not a DWORD. */
+TLH_ASSERT(hl32_dwsize_width, sizeof(((HEAPLIST32 *)0)->dwSize) ==
+	   sizeof(SIZE_T));
+TLH_ASSERT(he32_dwsize_width, sizeof(((HEAPENTRY32 *)0)->dwSize) ==
+	   sizeof(SIZE_T));
+TLH_ASSERT(he32_blocksize_width, sizeof(((HEAPENTRY32 *)0)->dwBlockSize) ==
+	   sizeof(SIZE_T));
+TLH_ASSERT(he32_address_width, sizeof(((HEAPENTRY32 *)0)->dwAddress) ==
+	   sizeof(ULONG_PTR));
 
 /* Array lengths, on any data model. */
 #define TLH_LEN(type, field)	(sizeof(((type *)0)->field) / \
@@ -169,6 +184,23 @@ TLH_AT(me32_basesize, MODULEENTRY32, modBaseSize, 32);
 TLH_AT(me32_hmodule, MODULEENTRY32, hModule, 40);
 TLH_AT(me32_module, MODULEENTRY32, szModule, 48);
 TLH_AT(me32_path, MODULEENTRY32, szExePath, 304);
+
+TLH_ASSERT(hl32_size, sizeof(HEAPLIST32) == 32);
+TLH_AT(hl32_dwsize, HEAPLIST32, dwSize, 0);
+TLH_AT(hl32_pid, HEAPLIST32, th32ProcessID, 8);
+TLH_AT(hl32_heapid, HEAPLIST32, th32HeapID, 16);
+TLH_AT(hl32_flags, HEAPLIST32, dwFlags, 24);
+
+TLH_ASSERT(he32_size, sizeof(HEAPENTRY32) == 56);
+TLH_AT(he32_dwsize, HEAPENTRY32, dwSize, 0);
+TLH_AT(he32_handle, HEAPENTRY32, hHandle, 8);
+TLH_AT(he32_address, HEAPENTRY32, dwAddress, 16);
+TLH_AT(he32_blocksize, HEAPENTRY32, dwBlockSize, 24);
+TLH_AT(he32_flags, HEAPENTRY32, dwFlags, 32);
+TLH_AT(he32_lockcount, HEAPENTRY32, dwLockCount, 36);
+TLH_AT(he32_resvd, HEAPENTRY32, dwResvd, 40);
+TLH_AT(he32_pid, HEAPENTRY32, th32ProcessID, 44);
+TLH_AT(he32_heapid, HEAPENTRY32, th32HeapID, 48);
 #endif /* __LP64__ */
 
 /* WINAPI is a calling convention on Windows and nothing here. */
@@ -192,6 +224,9 @@ main(void)
 	BOOL (WINAPI *thread_walk)(HANDLE, THREADENTRY32 *);
 	BOOL (WINAPI *module_walk)(HANDLE, MODULEENTRY32 *);
 	BOOL (WINAPI *module_walk_w)(HANDLE, MODULEENTRY32W *);
+	BOOL (WINAPI *heaplist_walk)(HANDLE, HEAPLIST32 *);
+	BOOL (WINAPI *heap_first)(HEAPENTRY32 *, DWORD, ULONG_PTR);
+	BOOL (WINAPI *heap_next)(HEAPENTRY32 *);
 	/* The pointer typedefs point to the structures. */
 	PROCESSENTRY32 pe;
 	PPROCESSENTRY32 ppe = &pe;
@@ -208,6 +243,12 @@ main(void)
 	MODULEENTRY32W mew;
 	PMODULEENTRY32W pmew = &mew;
 	LPMODULEENTRY32W lpmew = pmew;
+	HEAPLIST32 hl;
+	PHEAPLIST32 phl = &hl;
+	LPHEAPLIST32 lphl = phl;
+	HEAPENTRY32 he;
+	PHEAPENTRY32 phe = &he;
+	LPHEAPENTRY32 lphe = phe;
 	BYTE *base;
 	/* Pointer types: these assignments only compile without a warning
 	 * if the types are what Windows code takes them to be. */
@@ -244,6 +285,10 @@ main(void)
 	(void)sizeof(0 ? module_walk : &Module32Next);
 	(void)sizeof(0 ? module_walk_w : &Module32FirstW);
 	(void)sizeof(0 ? module_walk_w : &Module32NextW);
+	(void)sizeof(0 ? heaplist_walk : &Heap32ListFirst);
+	(void)sizeof(0 ? heaplist_walk : &Heap32ListNext);
+	(void)sizeof(0 ? heap_first : &Heap32First);
+	(void)sizeof(0 ? heap_next : &Heap32Next);
 
 	/* Field types, by use. */
 	lppe->dwSize = sizeof(*lppe);
@@ -251,6 +296,11 @@ main(void)
 	lpte->dwSize = sizeof(*lpte);
 	lpme->dwSize = sizeof(*lpme);
 	lpmew->dwSize = sizeof(*lpmew);
+	lphl->dwSize = sizeof(*lphl);
+	lphe->dwSize = sizeof(*lphe);
+	lphe->hHandle = (HANDLE)&i;
+	lphe->dwAddress = (ULONG_PTR)lphe->hHandle;
+	lphl->th32HeapID = lphe->dwAddress;
 	lppew->szExeFile[0] = (WCHAR)0xFFFF;
 	lppe->szExeFile[0] = 'x';
 	base = lpme->modBaseAddr = (BYTE *)&i;
@@ -260,5 +310,7 @@ main(void)
 	path[0] = '\0';
 	return twice(*u32) + (cv == (const void *)&i ? 0 : 1) + path[0] +
 	       (h == lpmew->hModule) + (lppew->szExeFile[0] != 0xFFFF) +
-	       (lppe->szExeFile[0] != 'x') + (lpte->dwSize != 28);
+	       (lppe->szExeFile[0] != 'x') + (lpte->dwSize != 28) +
+	       (lphl->th32HeapID != (ULONG_PTR)&i) +
+	       (lphe->dwSize != sizeof(HEAPENTRY32));
 }

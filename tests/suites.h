@@ -9,6 +9,7 @@ Suite *error_suite(void);
 Suite *readmem_suite(void);
 Suite *maps_suite(void);
 Suite *snapshot_suite(void);
+Suite *heap_suite(void);
 Suite *unicode_suite(void);
 Suite *confined_suite(void);
 Suite *churn_suite(void);

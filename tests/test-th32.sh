@@ -81,6 +81,23 @@ check "read MODULE+0x1 with -o -" \
 check "read --json parses" json_ok <"$tmp/read.json"
 check "read --json hex" grep -q '"hex":"7f454c46"' "$tmp/read.json"
 
+# heaps: sleep's malloc is glibc's; its default heap and its blocks
+"$th32" heaps "$child" >"$tmp/heaps" || bad "th32 heaps exits 0"
+check "heaps: the default heap" \
+	test "$(awk 'NR == 2 { print $2 }' "$tmp/heaps")" = default
+heap=$(awk 'NR == 2 { print $1 }' "$tmp/heaps")
+"$th32" heap "$child" "$heap" >"$tmp/blocks" || bad "th32 heap exits 0"
+check "heap: blocks, used and 16-byte aligned" \
+	awk 'NR > 1 && $3 == "used" { n++; if (substr($1, length($1)) != "0") exit 1 }
+	     END { exit !(n > 0) }' "$tmp/blocks"
+"$th32" heap "$child" "$heap" --free >"$tmp/free" || bad "th32 heap --free"
+check "heap --free lists free blocks only" \
+	awk 'NR > 1 && $3 != "free" { exit 1 }' "$tmp/free"
+"$th32" --json heaps "$child" >"$tmp/heaps.json" || bad "heaps --json"
+check "heaps --json parses" json_ok <"$tmp/heaps.json"
+"$th32" --json heap "$child" "$heap" >"$tmp/blocks.json" || bad "heap --json"
+check "heap --json parses" json_ok <"$tmp/blocks.json"
+
 # errors: the Windows code by name and number, non-zero exit
 expect_fail() { # expect_fail STATUS PATTERN DESCRIPTION COMMAND...
 	st=$1 pat=$2 d=$3; shift 3
@@ -100,6 +117,7 @@ expect_fail 1 'ERROR_NOACCESS (998)' "range past user space" \
 	"$th32" read "$child" 0xfffffffffffffff0 16
 expect_fail 1 "no module" "unknown module name" \
 	"$th32" read "$child" no-such-module.so+0 4
+expect_fail 1 'no heap' "unknown heap id" "$th32" heap "$child" 0x1234
 expect_fail 2 'usage' "unknown command" "$th32" frobnicate
 expect_fail 2 'th32' "bad pid" "$th32" modules notapid
 "$th32" --help >"$tmp/help" && grep -q 'th32' "$tmp/help" &&

@@ -1,7 +1,7 @@
 /*
  * th32.c - the command-line face of libtlhelp32: list the processes,
- * threads and modules a Tool Help snapshot holds, and read another
- * process's memory, all or nothing.
+ * threads, modules and heaps a Tool Help snapshot holds, walk the blocks
+ * of a heap, and read another process's memory, all or nothing.
  *
  * Only the public <tlhelp32.h> API and the C library are used, so th32 is
  * also a worked example of a Tool Help client.  See th32(1).
@@ -34,12 +34,16 @@
 struct options {
 	int json;
 	const char *out;	/* read -o FILE, or NULL */
+	int free_only;		/* heap --free */
+	const char *min_size;	/* heap --min-size N, or NULL */
 };
 
 static const char usage_text[] =
 	"usage: th32 [--json] ps\n"
 	"       th32 [--json] threads [PID]\n"
 	"       th32 [--json] modules PID\n"
+	"       th32 [--json] heaps PID\n"
+	"       th32 [--json] heap PID HEAPID [--free] [--min-size N]\n"
 	"       th32 [--json] read PID ADDRESS LENGTH\n"
 	"       th32 read PID ADDRESS LENGTH -o FILE\n"
 	"       th32 -h | --help | --version\n";
@@ -50,6 +54,11 @@ static const char help_text[] =
 	"  threads [PID]       list the threads, of one process or all:\n"
 	"                      TID PID PRI\n"
 	"  modules PID         list a process's modules: BASE SIZE NAME PATH\n"
+	"  heaps PID           list a process's malloc heaps: HEAPID FLAGS\n"
+	"  heap PID HEAPID     list the blocks of one heap, read live:\n"
+	"                      ADDRESS SIZE STATE; HEAPID is hex\n"
+	"  --free              heap: only the free blocks\n"
+	"  --min-size N        heap: only blocks of at least N bytes\n"
 	"  read PID ADDRESS LENGTH\n"
 	"                      read LENGTH bytes (decimal or 0x hex, at most\n"
 	"                      1 GiB) at ADDRESS, all or nothing, and print a\n"
@@ -95,12 +104,17 @@ static const struct {
 	  "the snapshot handle is not valid" },
 	{ ERROR_NOT_ENOUGH_MEMORY, "ERROR_NOT_ENOUGH_MEMORY",
 	  "out of memory" },
+	{ ERROR_INVALID_DATA, "ERROR_INVALID_DATA",
+	  "the heap is damaged, or changed while it was read" },
 	{ ERROR_NO_MORE_FILES, "ERROR_NO_MORE_FILES",
 	  "there are no more entries in the list" },
 	{ ERROR_BAD_LENGTH, "ERROR_BAD_LENGTH",
 	  "the library refused the size of the entry structure" },
 	{ ERROR_GEN_FAILURE, "ERROR_GEN_FAILURE",
 	  "unexpected failure in the library" },
+	{ ERROR_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED",
+	  "the process's heap is not glibc's malloc, or not a glibc th32 "
+	  "knows" },
 	{ ERROR_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER",
 	  "no such process" },
 	{ ERROR_CALL_NOT_IMPLEMENTED, "ERROR_CALL_NOT_IMPLEMENTED",
@@ -662,6 +676,164 @@ cmd_modules(const struct options *o, char **args, int nargs)
 	return EXIT_OK;
 }
 
+/* ---- heaps -------------------------------------------------------------- */
+
+static int
+cmd_heaps(const struct options *o, char **args, int nargs)
+{
+	char ctx[CONTEXT_MAX];
+	HEAPLIST32 hl;
+	HANDLE snap;
+	size_t n = 0;
+	DWORD pid;
+	int ret;
+	BOOL ok;
+
+	if (nargs < 1)
+		return usage_error("heaps: PID missing");
+	if (nargs > 1)
+		return usage_error("heaps: unexpected argument '%s'", args[1]);
+	ret = parse_pid(args[0], &pid);
+	if (ret)
+		return ret;
+	snprintf(ctx, sizeof(ctx), "heaps %lu", (unsigned long)pid);
+	SetLastError(ERROR_SUCCESS);
+	snap = CreateToolhelp32Snapshot(TH32CS_SNAPHEAPLIST, pid);
+	if (snap == INVALID_HANDLE_VALUE)
+		return report_last(ctx);
+	hl.dwSize = sizeof(hl);
+	SetLastError(ERROR_SUCCESS);
+	ok = Heap32ListFirst(snap, &hl);
+	if (!ok && GetLastError() != ERROR_NO_MORE_FILES) {
+		ret = report_last(ctx);
+		CloseHandle(snap);
+		return ret;
+	}
+	if (!o->json)
+		printf("%-*s %s\n", ADDR_DIGITS + 2, "HEAPID", "FLAGS");
+	for (; ok; ok = Heap32ListNext(snap, &hl), n++) {
+		if (o->json) {
+			json_element(n);
+			printf("{\"pid\":%lu,\"heapid\":\"0x%" PRIxPTR "\","
+			       "\"default\":%s}",
+			       (unsigned long)hl.th32ProcessID,
+			       (uintptr_t)hl.th32HeapID,
+			       hl.dwFlags & HF32_DEFAULT ? "true" : "false");
+		} else {
+			printf("0x%0*" PRIxPTR " %s\n", ADDR_DIGITS,
+			       (uintptr_t)hl.th32HeapID,
+			       hl.dwFlags & HF32_DEFAULT ? "default" : "-");
+		}
+		SetLastError(ERROR_SUCCESS);
+	}
+	if (o->json)
+		json_end(n);
+	ret = GetLastError() == ERROR_NO_MORE_FILES ? EXIT_OK :
+						      report_last(ctx);
+	CloseHandle(snap);
+	return ret;
+}
+
+/* Is @id in the heap list of @pid?  1, 0, or -exit status. */
+static int
+has_heap(DWORD pid, ULONG_PTR id, const char *ctx)
+{
+	HEAPLIST32 hl;
+	HANDLE snap;
+	int found = 0;
+	BOOL ok;
+
+	SetLastError(ERROR_SUCCESS);
+	snap = CreateToolhelp32Snapshot(TH32CS_SNAPHEAPLIST, pid);
+	if (snap == INVALID_HANDLE_VALUE)
+		return -report_last(ctx);
+	hl.dwSize = sizeof(hl);
+	for (ok = Heap32ListFirst(snap, &hl); ok && !found;
+	     ok = Heap32ListNext(snap, &hl))
+		found = hl.th32HeapID == id;
+	if (!found && GetLastError() != ERROR_NO_MORE_FILES)
+		found = -report_last(ctx);
+	CloseHandle(snap);
+	return found;
+}
+
+/*
+ * The blocks of heap HEAPID of process PID, read from the running process
+ * with Heap32First/Next.  A walk that ends early still prints what it
+ * found (a complete JSON array) before the error.
+ */
+static int
+cmd_heap(const struct options *o, char **args, int nargs)
+{
+	char ctx[CONTEXT_MAX];
+	uintmax_t id, min = 0;
+	HEAPENTRY32 he;
+	size_t n = 0;
+	DWORD pid, err;
+	int ret;
+	BOOL ok;
+
+	if (nargs < 2)
+		return usage_error("heap: PID and HEAPID needed");
+	if (nargs > 2)
+		return usage_error("heap: unexpected argument '%s'", args[2]);
+	ret = parse_pid(args[0], &pid);
+	if (ret)
+		return ret;
+	if (parse_num(args[1], NUM_HEX, UINTPTR_MAX, &id))
+		return usage_error("invalid HEAPID '%s': expected a "
+				   "hexadecimal number (0x optional)", args[1]);
+	if (o->min_size && parse_num(o->min_size, NUM_AUTO, SIZE_MAX, &min))
+		return usage_error("invalid --min-size '%s': expected a "
+				   "decimal or 0x hexadecimal number",
+				   o->min_size);
+	snprintf(ctx, sizeof(ctx), "heap %lu 0x%" PRIxPTR, (unsigned long)pid,
+		 (uintptr_t)id);
+	/* An unknown HEAPID and an empty heap both end the walk at once:
+	 * the heap list tells them apart. */
+	ret = has_heap(pid, (ULONG_PTR)id, ctx);
+	if (ret < 0)
+		return -ret;
+	if (!ret) {
+		fprintf(stderr, "th32: %s: no heap 0x%" PRIxPTR " in process "
+			"%lu\n", ctx, (uintptr_t)id, (unsigned long)pid);
+		return EXIT_FAIL;
+	}
+
+	he.dwSize = sizeof(he);
+	SetLastError(ERROR_SUCCESS);
+	ok = Heap32First(&he, pid, (ULONG_PTR)id);
+	if (!ok && GetLastError() != ERROR_NO_MORE_FILES)
+		return report_last(ctx);
+	if (!o->json)
+		printf("%-*s %10s %s\n", ADDR_DIGITS + 2, "ADDRESS", "SIZE",
+		       "STATE");
+	for (; ok; ok = Heap32Next(&he)) {
+		if ((o->free_only && !(he.dwFlags & LF32_FREE)) ||
+		    he.dwBlockSize < min)
+			continue;
+		if (o->json) {
+			json_element(n);
+			printf("{\"address\":\"0x%" PRIxPTR "\",\"size\":%zu,"
+			       "\"free\":%s}", (uintptr_t)he.dwAddress,
+			       (size_t)he.dwBlockSize,
+			       he.dwFlags & LF32_FREE ? "true" : "false");
+		} else {
+			printf("0x%0*" PRIxPTR " %10zu %s\n", ADDR_DIGITS,
+			       (uintptr_t)he.dwAddress, (size_t)he.dwBlockSize,
+			       he.dwFlags & LF32_FREE ? "free" : "used");
+		}
+		n++;
+	}
+	err = GetLastError();
+	if (o->json)
+		json_end(n);
+	if (err == ERROR_NO_MORE_FILES)
+		return EXIT_OK;
+	fflush(stdout);
+	return report_code(ctx, err);
+}
+
 /* ---- read --------------------------------------------------------------- */
 
 /*
@@ -872,8 +1044,10 @@ cmd_read(const struct options *o, char **args, int nargs)
 /* ---- main --------------------------------------------------------------- */
 
 static const struct option long_options[] = {
+	{ "free", no_argument, NULL, 'F' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "min-size", required_argument, NULL, 'm' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -895,7 +1069,7 @@ finish(int ret)
 int
 main(int argc, char *argv[])
 {
-	struct options o = { 0, NULL };
+	struct options o = { 0, NULL, 0, NULL };
 	char **args;
 	int c, nargs = 0, ret;
 	const char *cmd;
@@ -926,13 +1100,22 @@ main(int argc, char *argv[])
 		case 'o':
 			o.out = optarg;
 			break;
+		case 'F':
+			o.free_only = 1;
+			break;
+		case 'm':
+			o.min_size = optarg;
+			break;
 		case ':':
 			free(args);
+			if (optopt == 'm')
+				return usage_error("option '--min-size' needs "
+						   "an argument");
 			return usage_error("option '-o' needs an argument");
 		default:
 			free(args);
 			/* A long option, or a short one that is not ours. */
-			if (!optopt || strchr("hjV", optopt))
+			if (!optopt || strchr("FhjmV", optopt))
 				return usage_error("unknown option '%s'",
 						   argv[optind - 1]);
 			return usage_error("unknown option '-%c'", optopt);
@@ -951,6 +1134,9 @@ main(int argc, char *argv[])
 		ret = usage_error("option -o is for the read command only");
 	else if (o.out && o.json)
 		ret = usage_error("options -o and --json cannot be combined");
+	else if ((o.free_only || o.min_size) && strcmp(cmd, "heap"))
+		ret = usage_error("options --free and --min-size are for the "
+				  "heap command only");
 	else if (!strcmp(cmd, "ps"))
 		ret = nargs > 1 ? usage_error("ps: unexpected argument '%s'",
 					      args[1]) : cmd_ps(&o);
@@ -958,6 +1144,10 @@ main(int argc, char *argv[])
 		ret = cmd_threads(&o, args + 1, nargs - 1);
 	else if (!strcmp(cmd, "modules"))
 		ret = cmd_modules(&o, args + 1, nargs - 1);
+	else if (!strcmp(cmd, "heaps"))
+		ret = cmd_heaps(&o, args + 1, nargs - 1);
+	else if (!strcmp(cmd, "heap"))
+		ret = cmd_heap(&o, args + 1, nargs - 1);
 	else if (!strcmp(cmd, "read"))
 		ret = cmd_read(&o, args + 1, nargs - 1);
 	else

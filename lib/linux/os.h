@@ -11,6 +11,12 @@
  *   -EIO     some byte of the source range is not readable in the target
  *   -EFAULT  some byte of the destination is not writable by the caller
  *   -ENOMEM  the kernel ran out of memory
+ * and, from the heap functions:
+ *   -EOPNOTSUPP  the process's heap is not one the walker knows (not
+ *                glibc's malloc, or a glibc or architecture it does not know)
+ *   -EUCLEAN     the heap is not well formed where it was read (corrupt, or
+ *                changed under the walk)
+ *   -ENODATA     no such heap, or no more blocks
  */
 #ifndef TLHELP32_LINUX_OS_H
 #define TLHELP32_LINUX_OS_H
@@ -55,5 +61,29 @@ int tlh_os_snap_tasks(struct tlh_snapshot *s, int procs, int threads);
  */
 int tlh_os_snap_modules(struct tlh_snapshot *s, pid_t pid, int all,
 			int only32);
+
+/*
+ * Add the malloc heaps of @pid to @s, the default (main) heap first.  A
+ * heap the walker does not know, or one too damaged to list, is not a
+ * failure of the snapshot: s->heap_err records -EOPNOTSUPP or -EUCLEAN and
+ * the list stays empty.  See lib/linux/heap.c.
+ */
+int tlh_os_snap_heaps(struct tlh_snapshot *s, pid_t pid);
+
+/* One block of a heap walk. */
+struct tlh_heap_block {
+	uintptr_t addr;		/* the address malloc returned for it */
+	size_t size;		/* its usable size */
+	int free;		/* 1: free, 0: in use */
+	uint32_t index;		/* its place in the walk, from 0 */
+};
+
+/*
+ * The first block of heap @id of @pid, and the block after @b (which a
+ * previous call filled) in the same walk.  -ENODATA: no such heap, or no
+ * more blocks.
+ */
+int tlh_os_heap_first(pid_t pid, uintptr_t id, struct tlh_heap_block *b);
+int tlh_os_heap_next(pid_t pid, uintptr_t id, struct tlh_heap_block *b);
 
 #endif /* TLHELP32_LINUX_OS_H */

@@ -1,0 +1,349 @@
+/*
+ * heap-child.c - a subject for the heap tests (check_heap.c): a process
+ * that lays out its glibc malloc heap as told, reports what it did on
+ * standard output, and then waits until standard input is closed.
+ *
+ * It is a program of its own, run with exec, so that its malloc is
+ * glibc's even when the tests themselves run under valgrind (whose
+ * malloc replaces glibc's in the processes it runs, and which does not
+ * follow exec here) or AddressSanitizer (Makefile.am builds this without
+ * it).
+ *
+ *   heap-child blocks          blocks of chosen sizes, some freed
+ *   heap-child thread          blocks in the main arena and in a thread's
+ *   heap-child bigarena        the same, the thread's in several mappings
+ *   heap-child churn           threads that allocate and free forever
+ *   heap-child corrupt HOW     blocks, then one chunk damaged (HOW: huge,
+ *                              zero, odd, footer, fastbin)
+ *   heap-child many N          N blocks of 16 bytes
+ *
+ * The report is binary: a struct hc_report, then hc_report.count records.
+ * Nothing is allocated after the report is made, so the heap the parent
+ * walks is the one reported (except in churn).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fixtures.h"
+#include "heap-child.h"
+
+static struct hc_record *recs;
+static size_t nrecs, maxrecs, nblocks;
+
+static void
+die(int status)
+{
+	_exit(status);
+}
+
+static void
+write_all(const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = write(STDOUT_FILENO, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die(3);
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+/* The records live in a mapping of their own, not in the heap. */
+static void
+records(size_t n)
+{
+	void *p = mmap(NULL, n * sizeof(*recs), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die(2);
+	recs = p;
+	maxrecs = n;
+}
+
+static struct hc_record *
+record(void *p, size_t request, unsigned int seed, unsigned int flags)
+{
+	struct hc_record *r;
+
+	if (!p || nrecs == maxrecs)
+		die(2);
+	r = &recs[nrecs++];
+	memset(r, 0, sizeof(*r));
+	r->addr = (uint64_t)(uintptr_t)p;
+	r->request = request;
+	r->seed = seed;
+	r->flags = flags;
+	tlh_fx_pattern_fill(p, request, seed, 0);
+	return r;
+}
+
+static struct hc_record *
+alloc(size_t request, unsigned int flags)
+{
+	return record(malloc(request), request, (unsigned int)nrecs + 1,
+		      flags);
+}
+
+static void
+release(struct hc_record *r)
+{
+	free((void *)(uintptr_t)r->addr);
+	r->flags |= HC_FREED;
+}
+
+/* Report and wait for standard input to close. */
+static void
+report_and_wait(void)
+{
+	struct hc_report h;
+	char b;
+
+	memset(&h, 0, sizeof(h));
+	h.magic = HC_MAGIC;
+	h.count = nrecs;
+	h.blocks = nblocks;
+	write_all(&h, sizeof(h));
+	write_all(recs, nrecs * sizeof(*recs));
+	while (read(STDIN_FILENO, &b, 1) > 0 || errno == EINTR)
+		;
+	_exit(0);
+}
+
+/*
+ * Blocks of many sizes.  Every freed block sits between blocks in use, so
+ * none merges with a neighbour or the top, and all are freed after the
+ * last allocation: each stays in a per-thread cache, a fast bin or a bin,
+ * at its own address.
+ */
+static void
+mode_blocks(void)
+{
+	static const size_t sizes[] = {
+		1, 8, 24, 25, 40, 100, 200, 500, 1000, 1032, 1033, 2000,
+		5000, 40000,
+	};
+	struct hc_record *cached[3], *fast[12], *binned[2];
+	void *p;
+	size_t i;
+
+	records(256);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		alloc(sizes[i], 0);
+		alloc(sizes[i], 0);
+	}
+	for (i = 0; i < 3; i++) {
+		cached[i] = alloc(100, 0);
+		alloc(8, 0);
+	}
+	for (i = 0; i < 12; i++) {
+		fast[i] = alloc(40, 0);
+		alloc(8, 0);
+	}
+	for (i = 0; i < 2; i++) {
+		binned[i] = alloc(2000, 0);
+		alloc(8, 0);
+	}
+	/* blocks with their own mappings, one page-aligned */
+	alloc(200000, HC_MMAPPED);
+	alloc((size_t)1 << 20, HC_MMAPPED);
+	if (posix_memalign(&p, 4096, 300000))
+		die(2);
+	record(p, 300000, (unsigned int)nrecs + 1, HC_MMAPPED);
+	if (posix_memalign(&p, 64, 1000))
+		die(2);
+	record(p, 1000, (unsigned int)nrecs + 1, 0);
+	alloc(8, 0);	/* keeps the last blocks away from the top */
+
+	/* tcache: three 100-byte blocks */
+	for (i = 0; i < 3; i++)
+		release(cached[i]);
+	/* 12 blocks of 40: 7 go to the tcache, 5 to a fast bin */
+	for (i = 0; i < 12; i++)
+		release(fast[i]);
+	/* too large for the tcache: the unsorted bin, with a footer */
+	for (i = 0; i < 2; i++)
+		release(binned[i]);
+	report_and_wait();
+}
+
+static pthread_barrier_t barrier;
+
+static void *
+thread_main(void *arg)
+{
+	struct hc_record *r[20];
+	size_t i, n = arg ? 720 : 20;
+
+	/* with @arg, 100 KiB blocks: more than one 64 MiB heap's worth */
+	for (i = 0; i < n; i++) {
+		if (arg)
+			alloc(100000, HC_THREAD);
+		else
+			r[i] = alloc(64 + 32 * i, HC_THREAD);
+	}
+	for (i = 0; !arg && i < 20; i += 4)
+		release(r[i]);	/* to this thread's tcache */
+	pthread_barrier_wait(&barrier);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * Blocks of the main thread, and of a second thread in an arena of its
+ * own (glibc gives a new thread a new arena on its first malloc); with
+ * @big, enough of them that the arena takes several mappings.
+ */
+static void
+mode_thread(int big)
+{
+	struct hc_record *r[10];
+	pthread_t t;
+	size_t i;
+
+	records(1024);
+	for (i = 0; i < 10; i++)
+		r[i] = alloc(48 + 16 * i, 0);
+	release(r[3]);
+	release(r[7]);
+	if (pthread_barrier_init(&barrier, NULL, 2) ||
+	    pthread_create(&t, NULL, thread_main, big ? &barrier : NULL))
+		die(2);
+	pthread_barrier_wait(&barrier);
+	report_and_wait();
+}
+
+static void *
+churn_main(void *arg)
+{
+	uint64_t x = (uintptr_t)arg | 1;
+	void *slot[256];
+	size_t i, n;
+
+	memset(slot, 0, sizeof(slot));
+	for (;;) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		i = x % 256;
+		free(slot[i]);
+		n = (x >> 8) % 64 == 0 ? 100000 + (x >> 20) % 300000 :
+					  1 + (x >> 8) % 2000;
+		slot[i] = malloc(n);
+		if (slot[i])
+			memset(slot[i], (int)x, n < 64 ? n : 64);
+	}
+	return NULL;
+}
+
+/* Two threads (two arenas) that allocate and free without end. */
+static void
+mode_churn(void)
+{
+	pthread_t t;
+
+	records(1);
+	if (pthread_create(&t, NULL, churn_main, (void *)(uintptr_t)7) ||
+	    pthread_create(&t, NULL, churn_main, (void *)(uintptr_t)99))
+		die(2);
+	usleep(20000);
+	report_and_wait();
+}
+
+/*
+ * Blocks, then one chunk damaged as @how says.  The damaged block is the
+ * record flagged HC_DAMAGED; the walk must stop there.
+ */
+static void
+mode_corrupt(const char *how)
+{
+	struct hc_record *a, *b, *f[10];
+	uint64_t *hdr;
+	size_t i;
+
+	records(64);
+	for (i = 0; i < 4; i++)
+		alloc(100, 0);
+	if (!strcmp(how, "fastbin")) {
+		/* fill the tcache, then one chunk to a fast bin, whose list
+		 * pointer then points far outside the heap */
+		for (i = 0; i < 8; i++) {
+			f[i] = alloc(40, 0);
+			alloc(8, 0);
+		}
+		for (i = 0; i < 8; i++)
+			release(f[i]);
+		f[7]->flags |= HC_DAMAGED;
+		*(uint64_t *)(uintptr_t)f[7]->addr ^= (uint64_t)1 << 44;
+		report_and_wait();
+	}
+	a = alloc(3000, 0);
+	b = alloc(200, 0);
+	alloc(100, 0);
+	hdr = (uint64_t *)(uintptr_t)b->addr - 2;
+	if (!strcmp(how, "huge")) {
+		hdr[1] = ((uint64_t)1 << 40) | 1;
+	} else if (!strcmp(how, "zero")) {
+		hdr[1] = 0;
+	} else if (!strcmp(how, "odd")) {
+		hdr[1] += 8;		/* no longer a multiple of 16 */
+	} else if (!strcmp(how, "footer")) {
+		/* a free chunk whose size the next one does not repeat */
+		release(a);
+		hdr[0] += 16;
+		b = a;
+	} else {
+		die(2);
+	}
+	b->flags |= HC_DAMAGED;
+	report_and_wait();
+}
+
+static void
+mode_many(size_t n)
+{
+	static void *volatile sink;
+	size_t i;
+
+	records(1);
+	mallopt(M_MMAP_THRESHOLD, 1 << 30);	/* all in the brk heap */
+	for (i = 0; i < n; i++) {
+		sink = malloc(16);
+		if (!sink)
+			die(2);
+	}
+	nblocks = n;
+	report_and_wait();
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc >= 2 && !strcmp(argv[1], "blocks"))
+		mode_blocks();
+	else if (argc >= 2 && !strcmp(argv[1], "thread"))
+		mode_thread(0);
+	else if (argc >= 2 && !strcmp(argv[1], "bigarena"))
+		mode_thread(1);
+	else if (argc >= 2 && !strcmp(argv[1], "churn"))
+		mode_churn();
+	else if (argc >= 3 && !strcmp(argv[1], "corrupt"))
+		mode_corrupt(argv[2]);
+	else if (argc >= 3 && !strcmp(argv[1], "many"))
+		mode_many(strtoul(argv[2], NULL, 10));
+	return 2;
+}
