@@ -22,7 +22,7 @@
  * then delivered from the private buffer, so a race never leaves part of
  * the data behind either.  Pass two writes the destination's pages last
  * page first; when the destination spans several pages, all but its last
- * are first checked writable (a futex no-op), so pass two can only fault
+ * are first checked writable (page_writable()), so pass two can only fault
  * on the page it writes first, before any byte is stored.  Cost: one
  * system call, as a raw read, plus one extra small copy; plus one check
  * per extra page of a destination that crosses page boundaries.
@@ -193,21 +193,49 @@ tlh_os_user_top(void)
 #endif
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23	/* Linux 5.14 */
+#endif
+
+/* Whether madvise(MADV_POPULATE_WRITE) works here: 0 unknown, 1, -1. */
+static int populate_state;
+
+static int
+populate_works(void)
+{
+	int s = __atomic_load_n(&populate_state, __ATOMIC_RELAXED);
+	size_t pg;
+
+	if (!s) {
+		/* our own sink is writable: only an old kernel says no */
+		pg = page_size();
+		s = madvise((void *)((uintptr_t)sink & ~(uintptr_t)(pg - 1)), pg,
+			    MADV_POPULATE_WRITE) ? -1 : 1;
+		__atomic_store_n(&populate_state, s, __ATOMIC_RELAXED);
+	}
+	return s > 0;
+}
+
 /*
  * Whether the caller may write the page holding @addr, found without
- * changing it: FUTEX_WAKE_OP adds 0 to the aligned word atomically, which
- * takes a write fault exactly where a store would, and wakes nobody.
+ * changing it.  MADV_POPULATE_WRITE takes the write fault a store would
+ * take (it fails on a read-only, PROT_NONE, unmapped or guard page, and on
+ * a file's page past its end) and stores nothing.  Before Linux 5.14,
+ * FUTEX_WAKE_OP adding 0 to the aligned word does the same, but tools
+ * like valgrind see it read the caller's (perhaps uninitialised) bytes.
  */
 static int
 page_writable(uintptr_t addr)
 {
+	size_t pg = page_size();
 	uint32_t key = 0;
-	long r;
 
-	r = syscall(SYS_futex, &key, FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG, 0,
-		    (void *)0, (uint32_t *)(addr & ~(uintptr_t)3),
-		    FUTEX_OP(FUTEX_OP_ADD, 0, FUTEX_OP_CMP_EQ, 0));
-	return r >= 0;
+	if (populate_works())
+		return madvise((void *)(addr & ~(uintptr_t)(pg - 1)), pg,
+			       MADV_POPULATE_WRITE) == 0;
+	return syscall(SYS_futex, &key, FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG, 0,
+		       (void *)0, (uint32_t *)(addr & ~(uintptr_t)3),
+		       FUTEX_OP(FUTEX_OP_ADD, 0, FUTEX_OP_CMP_EQ, 0)) >= 0;
 }
 
 /* 0 if every page of [dst, dst + n) takes a write, else -EFAULT. */

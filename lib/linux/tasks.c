@@ -228,7 +228,8 @@ add_threads(struct tlh_snapshot *s, int procfd, const char *pid_name,
 		ret = -errno;
 		goto out;
 	}
-	qsort(t, n, sizeof(*t), thread_order);
+	if (n)
+		qsort(t, n, sizeof(*t), thread_order);
 	for (i = 0; i < n; i++) {
 		rec = tlh_snap_add_thread(s);
 		if (!rec) {
