@@ -215,9 +215,12 @@ snapshot_is_sane(DWORD flags, DWORD pid)
 	MODULEENTRY32 me;
 	int n = 0;
 
+	/* A 32-bit caller cannot list a 64-bit program's modules (WOW64). */
 	if (snap == INVALID_HANDLE_VALUE)
 		return GetLastError() == ERROR_INVALID_PARAMETER ||
-		       GetLastError() == ERROR_ACCESS_DENIED ? 0 : -1;
+		       GetLastError() == ERROR_ACCESS_DENIED ||
+		       (UINTPTR_MAX == UINT32_MAX &&
+			GetLastError() == ERROR_PARTIAL_COPY) ? 0 : -1;
 	pw.dwSize = sizeof(pw);
 	te.dwSize = sizeof(te);
 	me.dwSize = sizeof(me);

@@ -858,7 +858,7 @@ END_TEST
 
 START_TEST(src_past_user_space)
 {
-	uintptr_t top = tlh_fx_user_top();
+	uintptr_t top = tlh_fx_user_top(), above;
 	size_t n = bound_len(_i);
 	struct dest d;
 
@@ -866,12 +866,14 @@ START_TEST(src_past_user_space)
 		skip("src_past_user_space", "top of user space unknown here");
 		return;
 	}
+	/* a 32-bit top (0xFFFFE000) leaves room for one page above it */
+	above = top + 16 * pg > top ? top + 16 * pg : top + pg;
 	dest_init(&d, n, 0);
 	assert_fail_dest(0, (void *)(top - n / 2), &d, ERROR_NOACCESS,
 			 "source reaches past user space");
 	assert_fail_dest(0, (void *)top, &d, ERROR_NOACCESS,
 			 "source starts at the top of user space");
-	assert_fail_dest(0, (void *)(top + 16 * pg), &d, ERROR_NOACCESS,
+	assert_fail_dest(0, (void *)above, &d, ERROR_NOACCESS,
 			 "source above user space");
 	dest_fini(&d);
 }
@@ -907,7 +909,12 @@ END_TEST
 START_TEST(huge_count)
 {
 	static const size_t counts[] = {
+#if SIZE_MAX > UINT32_MAX
 		SIZE_MAX, (size_t)1 << 60, (size_t)1 << 47, SIZE_MAX / 2 + 1,
+#else
+		/* More than a 32-bit process has (0xFFFFE000 at most). */
+		SIZE_MAX, SIZE_MAX - 4095, 0xFFFFE001u,
+#endif
 	};
 	struct tlh_fx_piece piece = { 1, RW };
 	unsigned char *src;

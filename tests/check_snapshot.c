@@ -174,9 +174,9 @@ copy_file(const char *from, const char *to, mode_t mode)
 	ck_assert_int_eq(close(out), 0);
 }
 
-/* A program that sleeps: a copy of sleep(1) under the name we choose. */
+/* sleep(1) of the system, whatever its word size. */
 static const char *
-sleep_binary(void)
+system_sleep(void)
 {
 	static const char *const candidates[] = { "/bin/sleep", "/usr/bin/sleep" };
 	size_t i;
@@ -184,6 +184,25 @@ sleep_binary(void)
 	for (i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
 		if (access(candidates[i], X_OK) == 0)
 			return candidates[i];
+	return NULL;
+}
+
+/*
+ * A program that sleeps: a copy of sleep(1) under the name we choose.  A
+ * 32-bit build cannot list a 64-bit sleep(1)'s modules (as under WOW64):
+ * it runs tests/sleeper, built as it is.
+ */
+static const char *
+sleep_binary(void)
+{
+	static char own[PATH_MAX];
+	const char *top = getenv("top_builddir");
+
+	if (UINTPTR_MAX == UINT64_MAX)
+		return system_sleep();
+	if (top && snprintf(own, sizeof(own), "%s/tests/sleeper", top) <
+	    (int)sizeof(own) && access(own, X_OK) == 0)
+		return own;
 	return NULL;
 }
 
@@ -588,8 +607,13 @@ START_TEST(test_modules_32bit)
 	MODULEENTRY32 me;
 	pid_t pid;
 
-	/* a 64-bit target has no modules under TH32CS_SNAPMODULE32 alone */
-	ck_assert_int_eq(count_modules(TH32CS_SNAPMODULE32, 0, NULL), 0);
+	/* TH32CS_SNAPMODULE32 alone lists only a 32-bit target's modules */
+	if (UINTPTR_MAX == UINT32_MAX)
+		ck_assert_int_gt(count_modules(TH32CS_SNAPMODULE32, 0, NULL),
+				 2);
+	else
+		ck_assert_int_eq(count_modules(TH32CS_SNAPMODULE32, 0, NULL),
+				 0);
 	ck_assert_int_gt(count_modules(TH32CS_SNAPMODULE |
 				       TH32CS_SNAPMODULE32, 0, NULL), 2);
 
@@ -613,6 +637,57 @@ START_TEST(test_modules_32bit)
 	waitpid(pid, NULL, 0);
 	unlink(path);
 	rmdir(dir);
+}
+END_TEST
+
+/*
+ * A 32-bit caller cannot name a 64-bit process's modules and heaps (they
+ * lie above 4 GiB): as under WOW64, ERROR_PARTIAL_COPY.  Its process and
+ * threads are listed as any other's.
+ */
+START_TEST(test_modules_wow64)
+{
+	static const DWORD flags[] = {
+		TH32CS_SNAPMODULE, TH32CS_SNAPMODULE32, TH32CS_SNAPHEAPLIST,
+		TH32CS_SNAPALL, TH32CS_SNAPMODULE | TH32CS_SNAPPROCESS,
+	};
+	const char *sleeper = system_sleep();
+	unsigned char hdr[5] = { 0 };
+	HANDLE snap;
+	size_t i;
+	pid_t pid;
+	int fd;
+
+	fd = sleeper ? open(sleeper, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		ck_assert_int_eq(read(fd, hdr, sizeof(hdr)), sizeof(hdr));
+		close(fd);
+	}
+	if (memcmp(hdr, "\177ELF\2", 5)) {
+		printf("SKIP: test_modules_wow64: no 64-bit sleep(1)\n");
+		return;
+	}
+	pid = spawn(sleeper, "100");
+	if (pid < 0) {
+		printf("SKIP: test_modules_wow64: this kernel cannot run "
+		       "64-bit programs (%s)\n", strerror((int)-pid));
+		return;
+	}
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		SetLastError(0);
+		snap = CreateToolhelp32Snapshot(flags[i], (DWORD)pid);
+		ck_assert_msg(snap == INVALID_HANDLE_VALUE,
+			      "flags %#x of a 64-bit process succeeded",
+			      flags[i]);
+		ck_assert_uint_eq(GetLastError(), ERROR_PARTIAL_COPY);
+	}
+	snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS | TH32CS_SNAPTHREAD,
+					(DWORD)pid);
+	ck_assert_ptr_ne(snap, INVALID_HANDLE_VALUE);
+	ck_assert_int_eq(find_process(snap, (DWORD)pid, NULL), 1);
+	ck_assert(CloseHandle(snap));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
 END_TEST
 
@@ -1131,6 +1206,8 @@ snapshot_suite(void)
 	tcase_add_test(tc, test_modules_self);
 	tcase_add_test(tc, test_modules_child);
 	tcase_add_test(tc, test_modules_32bit);
+	if (UINTPTR_MAX == UINT32_MAX)
+		tcase_add_test(tc, test_modules_wow64);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("names");

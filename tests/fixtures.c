@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -225,6 +227,14 @@ tlh_fx_user_top(void)
 	if (p == hint || (p == MAP_FAILED && errno == EEXIST))
 		return ((uintptr_t)1 << 56) - pg;
 	return ((uintptr_t)1 << 47) - pg;
+#elif defined(__i386__)
+	struct utsname u;
+
+	/* A 32-bit process under a 64-bit kernel: its TASK_SIZE. */
+	if (!uname(&u) && !strcmp(u.machine, "x86_64") &&
+	    !(personality(0xffffffff) & ADDR_LIMIT_3GB))
+		return 0xFFFFE000u;
+	return 0;	/* a 32-bit kernel's split: unknown here */
 #else
 	return 0;	/* unknown here: tests of the top are skipped */
 #endif

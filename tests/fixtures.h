@@ -80,7 +80,10 @@ void *tlh_fx_map_file(size_t filelen, size_t maplen, int prot,
  */
 int tlh_fx_self_mapping(const char *name, uintptr_t *start, uintptr_t *end);
 
-/* One past the highest address user space can map (47 or 56 bits). */
+/*
+ * One past the highest address user space can map (47 or 56 bits; a
+ * 32-bit process under a 64-bit kernel: 0xFFFFE000), or 0 if unknown.
+ */
 uintptr_t tlh_fx_user_top(void);
 
 /* --- child processes ------------------------------------------------------ */

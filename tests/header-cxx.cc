@@ -159,6 +159,48 @@ static_assert(sizeof(HEAPENTRY32) == 56 &&
 	      offsetof(HEAPENTRY32, dwResvd) == 40 &&
 	      offsetof(HEAPENTRY32, th32ProcessID) == 44 &&
 	      offsetof(HEAPENTRY32, th32HeapID) == 48, "HEAPENTRY32 layout");
+#elif defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 4
+// Win32's, which a 32-bit build reproduces.
+static_assert(sizeof(PROCESSENTRY32W) == 556 &&
+	      offsetof(PROCESSENTRY32W, th32DefaultHeapID) == 12 &&
+	      offsetof(PROCESSENTRY32W, th32ModuleID) == 16 &&
+	      offsetof(PROCESSENTRY32W, dwFlags) == 32 &&
+	      offsetof(PROCESSENTRY32W, szExeFile) == 36,
+	      "PROCESSENTRY32W layout");
+static_assert(sizeof(PROCESSENTRY32) == 296 &&
+	      offsetof(PROCESSENTRY32, th32DefaultHeapID) == 12 &&
+	      offsetof(PROCESSENTRY32, szExeFile) == 36,
+	      "PROCESSENTRY32 layout");
+static_assert(sizeof(THREADENTRY32) == 28 &&
+	      offsetof(THREADENTRY32, tpBasePri) == 16 &&
+	      offsetof(THREADENTRY32, dwFlags) == 24, "THREADENTRY32 layout");
+static_assert(sizeof(MODULEENTRY32W) == 1064 &&
+	      offsetof(MODULEENTRY32W, modBaseAddr) == 20 &&
+	      offsetof(MODULEENTRY32W, modBaseSize) == 24 &&
+	      offsetof(MODULEENTRY32W, hModule) == 28 &&
+	      offsetof(MODULEENTRY32W, szModule) == 32 &&
+	      offsetof(MODULEENTRY32W, szExePath) == 544,
+	      "MODULEENTRY32W layout");
+static_assert(sizeof(MODULEENTRY32) == 548 &&
+	      offsetof(MODULEENTRY32, hModule) == 28 &&
+	      offsetof(MODULEENTRY32, szModule) == 32 &&
+	      offsetof(MODULEENTRY32, szExePath) == 288,
+	      "MODULEENTRY32 layout");
+static_assert(sizeof(HEAPLIST32) == 16 &&
+	      offsetof(HEAPLIST32, th32ProcessID) == 4 &&
+	      offsetof(HEAPLIST32, th32HeapID) == 8 &&
+	      offsetof(HEAPLIST32, dwFlags) == 12, "HEAPLIST32 layout");
+static_assert(sizeof(HEAPENTRY32) == 36 &&
+	      offsetof(HEAPENTRY32, hHandle) == 4 &&
+	      offsetof(HEAPENTRY32, dwAddress) == 8 &&
+	      offsetof(HEAPENTRY32, dwBlockSize) == 12 &&
+	      offsetof(HEAPENTRY32, dwFlags) == 16 &&
+	      offsetof(HEAPENTRY32, dwLockCount) == 20 &&
+	      offsetof(HEAPENTRY32, dwResvd) == 24 &&
+	      offsetof(HEAPENTRY32, th32ProcessID) == 28 &&
+	      offsetof(HEAPENTRY32, th32HeapID) == 32, "HEAPENTRY32 layout");
+#else
+#error "neither LP64 nor 32-bit: which Windows layout applies?"
 #endif
 
 // The function types, spelled with C language linkage.

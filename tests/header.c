@@ -133,12 +133,13 @@ TLH_ASSERT(me32_path_len, TLH_LEN(MODULEENTRY32, szExePath) == MAX_PATH);
 /*
  * Sizes and offsets as on Win64, which LP64 Linux reproduces: a structure
  * written by one is read by the other, and code that hard-codes them (or
- * reads a dump) keeps working.
+ * reads a dump) keeps working.  A 32-bit build (4-byte pointers and
+ * SIZE_T) reproduces Win32's, further down.
  */
-#ifdef __LP64__
 #define TLH_AT(name, type, field, off) \
 	TLH_ASSERT(name, offsetof(type, field) == (off))
 
+#ifdef __LP64__
 TLH_ASSERT(pe32w_size, sizeof(PROCESSENTRY32W) == 568);
 TLH_AT(pe32w_dwsize, PROCESSENTRY32W, dwSize, 0);
 TLH_AT(pe32w_cntusage, PROCESSENTRY32W, cntUsage, 4);
@@ -201,6 +202,54 @@ TLH_AT(he32_lockcount, HEAPENTRY32, dwLockCount, 36);
 TLH_AT(he32_resvd, HEAPENTRY32, dwResvd, 40);
 TLH_AT(he32_pid, HEAPENTRY32, th32ProcessID, 44);
 TLH_AT(he32_heapid, HEAPENTRY32, th32HeapID, 48);
+#elif defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 4
+TLH_ASSERT(pe32w_size, sizeof(PROCESSENTRY32W) == 556);
+TLH_AT(pe32w_pid, PROCESSENTRY32W, th32ProcessID, 8);
+TLH_AT(pe32w_heapid, PROCESSENTRY32W, th32DefaultHeapID, 12);
+TLH_AT(pe32w_moduleid, PROCESSENTRY32W, th32ModuleID, 16);
+TLH_AT(pe32w_threads, PROCESSENTRY32W, cntThreads, 20);
+TLH_AT(pe32w_ppid, PROCESSENTRY32W, th32ParentProcessID, 24);
+TLH_AT(pe32w_pri, PROCESSENTRY32W, pcPriClassBase, 28);
+TLH_AT(pe32w_flags, PROCESSENTRY32W, dwFlags, 32);
+TLH_AT(pe32w_exe, PROCESSENTRY32W, szExeFile, 36);
+
+TLH_ASSERT(pe32_size, sizeof(PROCESSENTRY32) == 296);
+TLH_AT(pe32_heapid, PROCESSENTRY32, th32DefaultHeapID, 12);
+TLH_AT(pe32_flags, PROCESSENTRY32, dwFlags, 32);
+TLH_AT(pe32_exe, PROCESSENTRY32, szExeFile, 36);
+
+TLH_ASSERT(te32_size, sizeof(THREADENTRY32) == 28);
+TLH_AT(te32_basepri, THREADENTRY32, tpBasePri, 16);
+TLH_AT(te32_flags, THREADENTRY32, dwFlags, 24);
+
+TLH_ASSERT(me32w_size, sizeof(MODULEENTRY32W) == 1064);
+TLH_AT(me32w_proccnt, MODULEENTRY32W, ProccntUsage, 16);
+TLH_AT(me32w_base, MODULEENTRY32W, modBaseAddr, 20);
+TLH_AT(me32w_basesize, MODULEENTRY32W, modBaseSize, 24);
+TLH_AT(me32w_hmodule, MODULEENTRY32W, hModule, 28);
+TLH_AT(me32w_module, MODULEENTRY32W, szModule, 32);
+TLH_AT(me32w_path, MODULEENTRY32W, szExePath, 544);
+
+TLH_ASSERT(me32_size, sizeof(MODULEENTRY32) == 548);
+TLH_AT(me32_base, MODULEENTRY32, modBaseAddr, 20);
+TLH_AT(me32_hmodule, MODULEENTRY32, hModule, 28);
+TLH_AT(me32_module, MODULEENTRY32, szModule, 32);
+TLH_AT(me32_path, MODULEENTRY32, szExePath, 288);
+
+TLH_ASSERT(hl32_size, sizeof(HEAPLIST32) == 16);
+TLH_AT(hl32_pid, HEAPLIST32, th32ProcessID, 4);
+TLH_AT(hl32_heapid, HEAPLIST32, th32HeapID, 8);
+TLH_AT(hl32_flags, HEAPLIST32, dwFlags, 12);
+
+TLH_ASSERT(he32_size, sizeof(HEAPENTRY32) == 36);
+TLH_AT(he32_handle, HEAPENTRY32, hHandle, 4);
+TLH_AT(he32_address, HEAPENTRY32, dwAddress, 8);
+TLH_AT(he32_blocksize, HEAPENTRY32, dwBlockSize, 12);
+TLH_AT(he32_flags, HEAPENTRY32, dwFlags, 16);
+TLH_AT(he32_pid, HEAPENTRY32, th32ProcessID, 28);
+TLH_AT(he32_heapid, HEAPENTRY32, th32HeapID, 32);
+#else
+#error "neither LP64 nor 32-bit: which Windows layout applies?"
 #endif /* __LP64__ */
 
 /* WINAPI is a calling convention on Windows and nothing here. */

@@ -43,6 +43,22 @@ show() {
 # Compiler flags the library was built with that a program linking it
 # statically (or against an instrumented library) needs as well.
 san=$(sed -n 's/^SANITIZE_CFLAGS = *//p' "$top_builddir/Makefile" 2>/dev/null)
+# And the user's CFLAGS and LDFLAGS, which may choose the target (-m32).
+san="$san $(sed -n 's/^CFLAGS = *//p; s/^LDFLAGS = *//p' \
+	"$top_builddir/Makefile" 2>/dev/null | tr '\n' ' ')"
+
+# A library built for another word size than this shell's (-m32) cannot
+# list a 64-bit process's modules, as under WOW64: the snapshot examples
+# then look at tests/sleeper, built as the library was.
+elf_class() {
+	od -An -tu1 -j4 -N1 "$1" 2>/dev/null | tr -d ' '
+}
+own_sleeper=
+if [ -x "$top_builddir/tests/sleeper" ] &&
+   [ "$(elf_class "$top_builddir/tests/sleeper")" != \
+     "$(elf_class /proc/$$/exe)" ]; then
+	own_sleeper=$top_builddir/tests/sleeper
+fi
 
 # --- install ----------------------------------------------------------------
 
@@ -201,15 +217,25 @@ if [ "$shared" = yes ]; then
 			show "$tmp/cc.log"
 		fi
 	done
+	target=$$ kid=''
+	if [ -n "$own_sleeper" ]; then
+		"$own_sleeper" 30 &
+		target=$! kid=$!
+	fi
 	if [ -x "$tmp/proclist" ]; then
-		LD_LIBRARY_PATH=$ldpath "$tmp/proclist" $$ >"$tmp/run.log" 2>&1
-		if [ $? -ne 0 ] || ! grep -q "^ *$$ " "$tmp/run.log" ||
+		LD_LIBRARY_PATH=$ldpath "$tmp/proclist" $target \
+			>"$tmp/run.log" 2>&1
+		if [ $? -ne 0 ] || ! grep -q "^ *$target " "$tmp/run.log" ||
 		   ! grep -q ' module .*libc\.so' "$tmp/run.log"; then
-			bad "proclist $$ did not list this shell and its modules"
+			bad "proclist $target did not list it and its modules"
 			show "$tmp/run.log"
 		fi
 	fi
-	sleeper=$(command -v sleep)
+	if [ -n "$kid" ]; then
+		kill "$kid" 2>/dev/null
+		wait "$kid" 2>/dev/null
+	fi
+	sleeper=${own_sleeper:-$(command -v sleep)}
 	if [ -x "$tmp/dumpmod" ] && [ -n "$sleeper" ]; then
 		cp "$sleeper" "$tmp/tlh-sleeper"
 		"$tmp/tlh-sleeper" 30 &

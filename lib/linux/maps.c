@@ -58,8 +58,11 @@ query(int fd, uintptr_t addr, struct tlh_vma *vma)
 		if (errno != EINTR)
 			return -errno;
 	} while (1);
+	/* A 32-bit caller names nothing from 4 GiB up (a 64-bit target's). */
+	if (q.vma_start > UINTPTR_MAX)
+		return -ENXIO;
 	vma->start = (uintptr_t)q.vma_start;
-	vma->end = (uintptr_t)q.vma_end;
+	vma->end = q.vma_end > UINTPTR_MAX ? UINTPTR_MAX : (uintptr_t)q.vma_end;
 	vma->flags = 0;
 	if (q.vma_flags & PROCMAP_QUERY_VMA_READABLE)
 		vma->flags |= TLH_VMA_READ;
@@ -159,7 +162,10 @@ expect(const char **p, const char *end, char c)
 
 /*
  * "start-end perms offset major:minor inode [path]": only the fields a
- * range check needs are kept, but every field is checked for form.
+ * range check needs are kept, but every field is checked for form.  A
+ * 32-bit caller reading a 64-bit target's maps cannot name addresses from
+ * 4 GiB up: a mapping that starts there is -ERANGE, one that runs into
+ * it ends at UINTPTR_MAX.
  */
 int
 tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma)
@@ -189,13 +195,14 @@ tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma)
 	}
 	if (!digits || (p < end && *p != ' '))
 		return -EINVAL;
-	if (start >= stop || stop > UINTPTR_MAX || major > UINT32_MAX ||
-	    minor > UINT32_MAX)
+	if (start >= stop || major > UINT32_MAX || minor > UINT32_MAX)
 		return -EINVAL;
+	if (start > UINTPTR_MAX)
+		return -ERANGE;
 	while (p < end && *p == ' ')
 		p++;
 	vma->start = (uintptr_t)start;
-	vma->end = (uintptr_t)stop;
+	vma->end = stop > UINTPTR_MAX ? UINTPTR_MAX : (uintptr_t)stop;
 	vma->offset = offset;
 	vma->inode = inode;
 	vma->major = (uint32_t)major;
@@ -283,7 +290,10 @@ cover_line(const char *line, size_t len, void *arg)
 	struct tlh_vma vma;
 	int ret;
 
-	if (tlh_maps_parse_line(line, len, &vma))
+	ret = tlh_maps_parse_line(line, len, &vma);
+	if (ret == -ERANGE)
+		return -ENXIO;	/* the rest lies beyond what we can name */
+	if (ret)
 		return -EBADMSG;	/* unexpected: a catch-all error */
 	if (vma.end <= c->addr)
 		return 0;
@@ -326,8 +336,12 @@ each_line(const char *line, size_t len, void *arg)
 {
 	struct each *e = arg;
 	struct tlh_vma vma;
+	int ret;
 
-	if (tlh_maps_parse_line(line, len, &vma))
+	ret = tlh_maps_parse_line(line, len, &vma);
+	if (ret == -ERANGE)
+		return 0;	/* beyond what we can name: left out */
+	if (ret)
 		return -EBADMSG;
 	return e->fn(&vma, e->arg);
 }

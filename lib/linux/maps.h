@@ -53,14 +53,17 @@ int tlh_maps_check(pid_t pid, uintptr_t start, uintptr_t end,
 
 /*
  * Call @fn for every mapping of @pid, from the text of its maps (names
- * included), in address order.  Returns 0, -ESRCH, -EPERM, or what @fn
+ * included), in address order; mappings a 32-bit caller cannot name (from
+ * 4 GiB up) are left out.  Returns 0, -ESRCH, -EPERM, or what @fn
  * returned.
  */
 int tlh_maps_each(pid_t pid, tlh_vma_fn fn, void *arg);
 
 /*
  * Parse one line of /proc/<pid>/maps (without its newline) into @vma.
- * Returns 0, or -EINVAL for a line that is not well formed.
+ * Returns 0, -EINVAL for a line that is not well formed, or -ERANGE for a
+ * mapping that starts above UINTPTR_MAX (a 64-bit target's, read by a
+ * 32-bit caller; one that only ends there is cut at UINTPTR_MAX).
  */
 int tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma);
 

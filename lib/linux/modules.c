@@ -178,12 +178,31 @@ elf_classes(pid_t pid, struct objects *os)
 	}
 }
 
+/*
+ * The ELF class of @pid's executable, read from the file its exe link
+ * names: 1 (32-bit), 2 (64-bit), or 0 if it cannot be read.
+ */
+static int
+exe_class(pid_t pid)
+{
+	unsigned char hdr[5];
+	ssize_t got;
+	int fd;
+
+	fd = tlh_procfs_open(pid, "exe");
+	if (fd < 0)
+		return 0;
+	got = pread(fd, hdr, sizeof(hdr), 0);
+	close(fd);
+	return got == (ssize_t)sizeof(hdr) ? class_of(hdr) : 0;
+}
+
 int
 tlh_os_snap_check_pid(pid_t pid)
 {
 	char buf[1024], *p;
 	ssize_t len;
-	int fd;
+	int fd, ret;
 
 	/* A thread id is not a process id: its Tgid line says whose it is. */
 	fd = tlh_procfs_open(pid, "status");
@@ -197,7 +216,14 @@ tlh_os_snap_check_pid(pid_t pid)
 	p = strstr(buf, "\nTgid:");
 	if (!p || strtol(p + 6, NULL, 10) != (long)pid)
 		return -ESRCH;
-	return tlh_os_reach(pid);
+	ret = tlh_os_reach(pid);
+	/*
+	 * A 32-bit caller cannot name a 64-bit process's modules and heaps
+	 * (most lie above 4 GiB): as under WOW64, ERROR_PARTIAL_COPY.
+	 */
+	if (!ret && UINTPTR_MAX == UINT32_MAX && exe_class(pid) == 2)
+		ret = -EIO;
+	return ret;
 }
 
 static int

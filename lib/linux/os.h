@@ -44,7 +44,8 @@ struct tlh_snapshot;
 
 /*
  * 0 if @pid names a process (not a thread of one) whose module and heap
- * lists the caller may take: -ESRCH, -EPERM otherwise.
+ * lists the caller may take: -ESRCH, -EPERM otherwise, and -EIO for a
+ * 64-bit process when the caller is 32-bit (WOW64's ERROR_PARTIAL_COPY).
  */
 int tlh_os_snap_check_pid(pid_t pid);
 

@@ -9,7 +9,9 @@
 
 #include <stdint.h>
 #include <sys/ioctl.h>
+#ifdef HAVE_LINUX_FS_H
 #include <linux/fs.h>
+#endif
 
 #if !HAVE_DECL_PROCMAP_QUERY
 #define PROCMAP_QUERY_VMA_READABLE		0x01

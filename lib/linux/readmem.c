@@ -55,7 +55,20 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#ifdef HAVE_LINUX_FUTEX_H
 #include <linux/futex.h>
+#endif
+
+/* The futex ABI, for a C library without the kernel's headers (musl). */
+#ifndef FUTEX_WAKE_OP
+#define FUTEX_WAKE_OP		5
+#define FUTEX_PRIVATE_FLAG	128
+#define FUTEX_OP_ADD		1
+#define FUTEX_OP_CMP_EQ		0
+#define FUTEX_OP(op, oparg, cmp, cmparg) \
+	((((op) & 0xf) << 28) | (((cmp) & 0xf) << 24) | \
+	 (((oparg) & 0xfff) << 12) | ((cmparg) & 0xfff))
+#endif
 
 #include "maps.h"
 #include "os.h"
@@ -162,30 +175,67 @@ tlh_os_reach(pid_t pid)
 	return 0;
 }
 
+#if defined(MAP_FIXED_NOREPLACE) && \
+	(UINTPTR_MAX == UINT32_MAX || defined(__x86_64__))
+#define PROBE_TOP	1
+
+/* 1 if the page at @addr can be mapped (or already is), else 0. */
+static int
+page_mappable(uintptr_t addr)
+{
+	void *hint = (void *)addr;
+	void *p;
+
+	p = mmap(hint, page_size(), PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p != MAP_FAILED)
+		munmap(p, page_size());
+	return p == hint || (p == MAP_FAILED && errno == EEXIST);
+}
+#endif
+
 /*
  * The lowest address user space cannot map.  On x86-64 that depends on
  * whether the kernel runs 5-level page tables: ask once whether a page
- * above 47 bits can be mapped.
+ * above 47 bits can be mapped.  A 32-bit process ends at 0xFFFFE000 under
+ * a 64-bit kernel and at the kernel's split (0xC0000000 by default) under
+ * a 32-bit one: the highest of those whose last page can be mapped.  The
+ * bound is the caller's: a 64-bit target has more, but a 32-bit caller
+ * can name no more (as under WOW64).
  */
 uintptr_t
 tlh_os_user_top(void)
 {
-#if defined(__x86_64__) && defined(MAP_FIXED_NOREPLACE)
+#if defined(PROBE_TOP) && UINTPTR_MAX == UINT32_MAX
+	static const uintptr_t tops[] = {
+		0xFFFFE000u, 0xC0000000u, 0xB0000000u, 0x80000000u,
+		0x40000000u,
+	};
 	static uintptr_t top;
 	uintptr_t t = __atomic_load_n(&top, __ATOMIC_RELAXED);
-	void *hint = (void *)((uintptr_t)1 << 47);
-	void *p;
+	size_t i;
 
 	if (t)
 		return t;
-	p = mmap(hint, page_size(), PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (p == hint || (p == MAP_FAILED && errno == EEXIST))
+	t = UINTPTR_MAX;	/* none of them: only wrapping is refused */
+	for (i = 0; i < sizeof(tops) / sizeof(tops[0]); i++) {
+		if (page_mappable(tops[i] - page_size())) {
+			t = tops[i];
+			break;
+		}
+	}
+	__atomic_store_n(&top, t, __ATOMIC_RELAXED);
+	return t;
+#elif defined(PROBE_TOP)
+	static uintptr_t top;
+	uintptr_t t = __atomic_load_n(&top, __ATOMIC_RELAXED);
+
+	if (t)
+		return t;
+	if (page_mappable((uintptr_t)1 << 47))
 		t = ((uintptr_t)1 << 56) - page_size();
 	else
 		t = ((uintptr_t)1 << 47) - page_size();
-	if (p != MAP_FAILED)
-		munmap(p, page_size());
 	__atomic_store_n(&top, t, __ATOMIC_RELAXED);
 	return t;
 #else
