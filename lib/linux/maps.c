@@ -59,7 +59,7 @@ query(int fd, uintptr_t addr, struct tlh_vma *vma)
 			return -errno;
 	} while (1);
 	/* A 32-bit caller names nothing from 4 GiB up (a 64-bit target's). */
-	if (q.vma_start > UINTPTR_MAX)
+	if (q.vma_start >= UINTPTR_MAX)
 		return -ENXIO;
 	vma->start = (uintptr_t)q.vma_start;
 	vma->end = q.vma_end > UINTPTR_MAX ? UINTPTR_MAX : (uintptr_t)q.vma_end;
@@ -173,6 +173,7 @@ tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma)
 	const char *p = line, *end = line + len;
 	uint64_t start, stop, offset, major, minor, inode = 0;
 	int digits = 0;
+	unsigned int d;
 
 	if (parse_hex(&p, end, &start) || expect(&p, end, '-') ||
 	    parse_hex(&p, end, &stop) || expect(&p, end, ' '))
@@ -189,15 +190,19 @@ tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma)
 	    parse_hex(&p, end, &minor) || expect(&p, end, ' '))
 		return -EINVAL;
 	while (p < end && *p >= '0' && *p <= '9') {
-		if (++digits > 20 || inode > (UINT64_MAX - 9) / 10)
+		d = (unsigned int)(*p++ - '0');
+		if (++digits > 20 || inode > UINT64_MAX / 10 ||
+		    (inode == UINT64_MAX / 10 && d > UINT64_MAX % 10))
 			return -EINVAL;
-		inode = inode * 10 + (uint64_t)(*p++ - '0');
+		inode = inode * 10 + d;
 	}
 	if (!digits || (p < end && *p != ' '))
 		return -EINVAL;
 	if (start >= stop || major > UINT32_MAX || minor > UINT32_MAX)
 		return -EINVAL;
-	if (start > UINTPTR_MAX)
+	/* the last byte a 32-bit caller can name is UINTPTR_MAX itself: a
+	 * mapping from there would be empty once clamped */
+	if (start >= UINTPTR_MAX)
 		return -ERANGE;
 	while (p < end && *p == ' ')
 		p++;

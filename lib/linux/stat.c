@@ -40,7 +40,7 @@ field(const char **p, const char *end, uint64_t *out)
 	if (s < end)
 		s++;
 	*p = s;
-	*out = neg ? (uint64_t)-(int64_t)v : v;
+	*out = neg ? 0 - v : v;	/* two's complement, without overflow */
 	return 0;
 }
 

@@ -34,9 +34,11 @@ entry_pid(const char *name)
 	if (!*name)
 		return 0;
 	for (; *name; name++) {
-		if (*name < '0' || *name > '9' || v > 4194304)
+		if (*name < '0' || *name > '9')
 			return 0;
 		v = v * 10 + (unsigned long)(*name - '0');
+		if (v > 4194304)	/* PID_MAX_LIMIT */
+			return 0;
 	}
 	return (pid_t)v;
 }

@@ -1,0 +1,322 @@
+/*
+ * fuzz_maps_text.c - the reading of a whole /proc/<pid>/maps text:
+ * read_lines(), which splits it into lines (keeping only the head of an
+ * overlong one), and the walks over it, walk_text() (the range walk of
+ * the text fallback) and each_line() (tlh_maps_each()'s).
+ *
+ * Those are static in lib/linux/maps.c, so this file includes maps.c
+ * itself; lib/ is not changed.  read() is redirected, in this file only,
+ * to serve the fuzz input from memory: in chunks of a size the input
+ * chooses and with EINTR now and then, since /proc hands its text out in
+ * pieces of its own choosing and the result must not depend on them.
+ *
+ * The answer of each walk is checked against a model: the input split on
+ * '\n' (each line cut to the 8192 bytes of read_lines()'s buffer), each
+ * line parsed with tlh_maps_parse_line() (which fuzz_maps_line checks),
+ * and the walk's rules applied to that list: the mappings handed to the
+ * callback, in order and with their names, and the return value must be
+ * the model's.  The ranges walked come from the mappings the text names
+ * (each one, its middle, its edges, all of them) and from the input's
+ * hash; the flags wanted and the callback's stop vary with the input.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+
+static ssize_t text_read(int fd, void *buf, size_t n);
+
+#define read(fd, buf, n)	text_read(fd, buf, n)
+#include "linux/maps.c"
+#undef read
+
+const char fuzz_target_name[] = "maps_text";
+
+#define HEAD_MAX	8192	/* read_lines()'s buffer */
+#define MAX_WALKS	16
+#define STOP_VALUE	4242
+
+/* What text_read() serves. */
+static struct {
+	const uint8_t *data;
+	size_t size;
+	size_t pos;
+	size_t chunk;		/* most bytes per call, 0 for no limit */
+	unsigned int eintr;	/* every eintr-th call fails, 0 never */
+	unsigned long calls;
+} text;
+
+static ssize_t
+text_read(int fd, void *buf, size_t n)
+{
+	size_t left = text.size - text.pos;
+
+	(void)fd;
+	text.calls++;
+	if (text.eintr && text.calls % text.eintr == 0) {
+		errno = EINTR;
+		return -1;
+	}
+	if (text.chunk && n > text.chunk)
+		n = text.chunk;
+	if (n > left)
+		n = left;
+	memcpy(buf, text.data + text.pos, n);
+	text.pos += n;
+	return (ssize_t)n;
+}
+
+static void
+text_rewind(size_t chunk, unsigned int eintr)
+{
+	text.pos = 0;
+	text.chunk = chunk;
+	text.eintr = eintr;
+	text.calls = 0;
+}
+
+/* A mapping as the callback saw it, its name reduced to length and hash. */
+struct seen {
+	struct tlh_vma vma;
+	uint64_t name_hash;
+};
+
+/* One line of the model: tlh_maps_parse_line()'s answer, and the vma. */
+struct mline {
+	int ret;	/* 0, -EINVAL, or -ERANGE (above a 32-bit build) */
+	struct tlh_vma vma;
+	uint64_t name_hash;
+};
+
+struct model {
+	struct mline *l;
+	size_t n;
+};
+
+struct record {
+	struct seen *s;
+	size_t n;
+	size_t cap;
+	size_t stop_at;		/* return STOP_VALUE on this call, from 1 */
+};
+
+static void
+model_build(struct model *m, const uint8_t *data, size_t size)
+{
+	const uint8_t *nl;
+	size_t pos = 0, len;
+	struct mline *ml;
+
+	m->n = 0;
+	while (pos < size) {
+		nl = memchr(data + pos, '\n', size - pos);
+		len = nl ? (size_t)(nl - (data + pos)) : size - pos;
+		ml = &m->l[m->n++];
+		ml->ret = tlh_maps_parse_line((const char *)data + pos,
+					      len < HEAD_MAX ? len : HEAD_MAX,
+					      &ml->vma);
+		if (!ml->ret)
+			ml->name_hash = fuzz_hash((const uint8_t *)
+						  ml->vma.name,
+						  ml->vma.name_len);
+		pos += len + (nl ? 1 : 0);
+	}
+}
+
+static int
+record_vma(const struct tlh_vma *vma, void *arg)
+{
+	struct record *r = arg;
+	struct seen *s;
+
+	fuzz_check(r->n < r->cap);
+	s = &r->s[r->n++];
+	s->vma = *vma;
+	s->name_hash = fuzz_hash((const uint8_t *)vma->name, vma->name_len);
+	return r->n == r->stop_at ? STOP_VALUE : 0;
+}
+
+/* The model's calls are @want; check that the record holds them. */
+static void
+expect_seen(const struct record *r, const struct mline *const *want,
+	    size_t n)
+{
+	const struct tlh_vma *a, *b;
+	size_t i;
+
+	fuzz_check(r->n == n);
+	for (i = 0; i < n; i++) {
+		a = &r->s[i].vma;
+		b = &want[i]->vma;
+		fuzz_check(a->start == b->start && a->end == b->end);
+		fuzz_check(a->flags == b->flags && a->offset == b->offset);
+		fuzz_check(a->inode == b->inode && a->major == b->major &&
+			   a->minor == b->minor);
+		fuzz_check(a->name_len == b->name_len);
+		fuzz_check(r->s[i].name_hash == want[i]->name_hash);
+	}
+}
+
+/*
+ * tlh_maps_each()'s reading: every line, in order, until one is bad; one
+ * a 32-bit build cannot name is left out.
+ */
+static void
+check_each(const struct model *m, const struct mline **want,
+	   struct record *r, size_t stop_at)
+{
+	struct each e = { record_vma, r };
+	size_t i, n = 0;
+	int ret, expect = 0;
+
+	r->n = 0;
+	r->stop_at = stop_at;
+	ret = read_lines(0, each_line, &e);
+	if (!m->n)
+		expect = -ESRCH;
+	for (i = 0; i < m->n && !expect; i++) {
+		if (m->l[i].ret == -ERANGE)
+			continue;
+		if (m->l[i].ret) {
+			expect = -EBADMSG;
+			break;
+		}
+		want[n++] = &m->l[i];
+		if (n == stop_at)
+			expect = STOP_VALUE;
+	}
+	fuzz_check(ret == expect);
+	expect_seen(r, want, n);
+}
+
+/*
+ * walk_text() over [@start, @end) with @need: a hole (or a line a 32-bit
+ * build cannot name) ends it with -ENXIO, a bad line with -EBADMSG.
+ */
+static void
+check_walk(const struct model *m, const struct mline **want,
+	   struct record *r, uintptr_t start, uintptr_t end,
+	   unsigned int need, size_t stop_at)
+{
+	const struct tlh_vma *v;
+	uintptr_t addr = start;
+	size_t i, n = 0;
+	int ret, expect = -ENXIO;
+
+	r->n = 0;
+	r->stop_at = stop_at;
+	text_rewind(0, 0);
+	ret = walk_text(0, start, end, need, record_vma, r);
+	if (start >= end)
+		expect = 0;
+	else if (!m->n)
+		expect = -ESRCH;
+	for (i = 0; i < m->n && expect == -ENXIO && start < end; i++) {
+		if (m->l[i].ret == -ERANGE)
+			break;
+		if (m->l[i].ret) {
+			expect = -EBADMSG;
+			break;
+		}
+		v = &m->l[i].vma;
+		if (v->end <= addr)
+			continue;
+		if (v->start > addr)
+			break;		/* a hole: -ENXIO */
+		if ((v->flags & need) != need) {
+			expect = -EACCES;
+			break;
+		}
+		want[n++] = &m->l[i];
+		if (n == stop_at) {
+			expect = STOP_VALUE;
+			break;
+		}
+		addr = v->end;
+		if (addr >= end)
+			expect = 0;
+	}
+	fuzz_check(ret == expect);
+	expect_seen(r, want, n);
+	/* what was handed over covers the range from its start, without a
+	 * gap, and to its end if the walk succeeded */
+	for (i = 0; i < r->n; i++) {
+		v = &r->s[i].vma;
+		fuzz_check(v->start < v->end && v->end > start);
+		fuzz_check(i || v->start <= start);
+		fuzz_check(!i || v->start <= r->s[i - 1].vma.end);
+		fuzz_check(!i || v->end > r->s[i - 1].vma.end);
+		fuzz_check((v->flags & need) == need);
+	}
+	fuzz_check(ret || start >= end ||
+		   (r->n && r->s[r->n - 1].vma.end >= end));
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const unsigned int needs[] = {
+		0, TLH_VMA_READ, TLH_VMA_READ | TLH_VMA_WRITE,
+	};
+	uintptr_t lo[MAX_WALKS], hi[MAX_WALKS], s, e;
+	uint64_t rng = fuzz_hash(data, size);
+	const struct mline **want;
+	struct record r;
+	struct model m;
+	size_t i, k, walks = 0, lines = 1, chunk;
+
+	for (i = 0; i < size; i++)
+		lines += data[i] == '\n';
+	m.l = malloc(lines * sizeof(*m.l));
+	want = malloc(lines * sizeof(*want));
+	r.s = malloc(lines * sizeof(*r.s));
+	fuzz_check(m.l && want && r.s);
+	r.cap = lines;
+	text.data = data;
+	text.size = size;
+	model_build(&m, data, size);
+
+	/* tlh_maps_each(): whole reads, small reads with EINTR, one stop */
+	text_rewind(0, 0);
+	check_each(&m, want, &r, 0);
+	chunk = 1 + (size_t)(fuzz_next(&rng) % (size > 4096 ? 4096 : 16));
+	text_rewind(chunk, 2 + (unsigned int)(fuzz_next(&rng) % 5));
+	check_each(&m, want, &r, 0);
+	text_rewind(HEAD_MAX - 1 - (size_t)(fuzz_next(&rng) % 8), 0);
+	check_each(&m, want, &r, 1 + (size_t)(fuzz_next(&rng) % 4));
+
+	/* the ranges to walk */
+	lo[walks] = (uintptr_t)fuzz_next(&rng);
+	hi[walks] = lo[walks] + (uintptr_t)(fuzz_next(&rng) % 65536);
+	walks++;
+	for (i = 0; i < m.n && walks + 4 <= MAX_WALKS; i++) {
+		if (m.l[i].ret)
+			continue;
+		s = m.l[i].vma.start;
+		e = m.l[i].vma.end;
+		lo[walks] = s;
+		hi[walks++] = e;
+		lo[walks] = s + (e - s) / 2;
+		hi[walks++] = e + (e < UINTPTR_MAX);
+		lo[walks] = e - 1;
+		hi[walks++] = e + (uintptr_t)(fuzz_next(&rng) % 8192);
+		for (k = m.n; k > i + 1 && m.l[k - 1].ret; k--)
+			;
+		lo[walks] = s;
+		hi[walks++] = k > i + 1 ? m.l[k - 1].vma.end : e;
+	}
+	for (i = 0; i < walks; i++)
+		check_walk(&m, want, &r, lo[i], hi[i],
+			   needs[fuzz_next(&rng) % 3],
+			   fuzz_next(&rng) % 4 ? 0 :
+			   1 + (size_t)(fuzz_next(&rng) % 3));
+
+	free(r.s);
+	free(want);
+	free(m.l);
+	return 0;
+}
