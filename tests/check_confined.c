@@ -179,6 +179,15 @@ read_checks(const char *where)
 	EXPECT(!Toolhelp32ReadProcessMemory(0, base, NULL, 8, &got) &&
 	       GetLastError() == ERROR_NOACCESS,
 	       "%s: NULL destination: error %u", where, GetLastError());
+	/* a destination that runs from writable into read-only memory:
+	 * refused before its writable part is touched */
+	tlh_fx_pattern_fill(base + 8 * pg - 100, 100, 9, 0);
+	EXPECT(!Toolhelp32ReadProcessMemory(0, buf, base + 8 * pg - 100, 300,
+					    &got) &&
+	       GetLastError() == ERROR_NOACCESS &&
+	       tlh_fx_pattern_check(base + 8 * pg - 100, 100, 9, 0) == 100,
+	       "%s: destination into read-only memory: error %u, or its "
+	       "writable part changed", where, GetLastError());
 	got = 5;
 	EXPECT(!Toolhelp32ReadProcessMemory((DWORD)tlh_fx_dead_pid(), base,
 					    buf, 8, &got) &&
@@ -258,6 +267,62 @@ deny_process_vm_readv(int err)
 		return -EINVAL;
 	return 0;
 }
+
+/* Make madvise(..., MADV_POPULATE_WRITE) fail with EINVAL, as before 5.14. */
+static int
+deny_populate_write(void)
+{
+	struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FILTER_ARCH, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_madvise, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, args[2])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 23 /* POPULATE_WRITE */,
+			 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fprog = { sizeof(prog) / sizeof(prog[0]), prog };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog))
+		return -errno;
+	/* the filter is in place: our own writable page is refused */
+	if (madvise((void *)((uintptr_t)why & ~(uintptr_t)4095), 1, 23) != -1
+	    || errno != EINVAL)
+		return -EINVAL;
+	return 0;
+}
+
+/* Destination checks without MADV_POPULATE_WRITE: the futex way. */
+static int
+old_kernel_scenario(void *arg)
+{
+	int r;
+
+	(void)arg;
+#if !defined(__x86_64__) && !defined(__i386__)
+	snprintf(why, sizeof(why), "the filter is written for x86");
+	return 2;
+#endif
+	r = deny_populate_write();
+	if (r) {
+		snprintf(why, sizeof(why), "cannot install a seccomp filter: %s",
+			 strerror(-r));
+		return 2;
+	}
+	return read_checks("no MADV_POPULATE_WRITE");
+}
+
+START_TEST(no_populate_write)
+{
+	run_scenario("no_populate_write", old_kernel_scenario, NULL);
+}
+END_TEST
 
 static int
 seccomp_scenario(void *arg)
@@ -501,6 +566,7 @@ confined_suite(void)
 	tcase_add_test(tc, seccomp_eperm);
 	tcase_add_test(tc, seccomp_enosys);
 	tcase_add_test(tc, seccomp_unprivileged);
+	tcase_add_test(tc, no_populate_write);
 	tcase_add_test(tc, hidepid);
 	tcase_add_test(tc, non_dumpable);
 	suite_add_tcase(s, tc);
