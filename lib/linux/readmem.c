@@ -74,7 +74,7 @@
 #include "os.h"
 #include "procfs.h"
 
-#define SMALL_MAX	16384u		/* reads this size or less: two passes */
+#define SMALL_MAX	16384u		/* reads this size or less: read_small() */
 #define DST_PAGES_MAX	(SMALL_MAX / 4096u + 1)
 #define PROBES_MAX	64		/* one-byte probes per system call */
 #define CHUNK_MAX	((size_t)1 << 30)	/* within MAX_RW_COUNT */
