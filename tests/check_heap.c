@@ -101,24 +101,6 @@ helper(const char *name, char *buf, size_t len)
 	return NULL;
 }
 
-static size_t
-read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	size_t have = 0;
-	ssize_t n;
-
-	while (have < len) {
-		n = read(fd, p + have, len - have);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		have += (size_t)n;
-	}
-	return have;
-}
-
 /*
  * Start helper @prog with arguments @a1, @a2 (either may be NULL) and
  * with @env added to its environment (or NULL), and read its report.
@@ -158,14 +140,14 @@ child_start_env(struct child *c, const char *prog, const char *a1,
 	close(out[1]);
 	c->ctl = in[1];
 	c->rec = NULL;
-	ck_assert_uint_eq(read_full(out[0], &c->rep, sizeof(c->rep)),
+	ck_assert_uint_eq(tlh_fx_read_all(out[0], &c->rep, sizeof(c->rep)),
 			  sizeof(c->rep));
 	ck_assert_uint_eq(c->rep.magic, HC_MAGIC);
 	ck_assert_uint_le(c->rep.count, 4096);
 	len = (size_t)c->rep.count * sizeof(*c->rec);
 	c->rec = malloc(len ? len : 1);
 	ck_assert_ptr_nonnull(c->rec);
-	ck_assert_uint_eq(read_full(out[0], c->rec, len), len);
+	ck_assert_uint_eq(tlh_fx_read_all(out[0], c->rec, len), len);
 	close(out[0]);
 }
 

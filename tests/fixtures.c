@@ -323,8 +323,8 @@ write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-static size_t
-read_all(int fd, void *buf, size_t len)
+size_t
+tlh_fx_read_all(int fd, void *buf, size_t len)
 {
 	char *p = buf;
 	size_t have = 0;
@@ -394,7 +394,7 @@ tlh_fx_child_run(struct tlh_fx_child *c, void (*fn)(void *arg, int report),
 	}
 	c->ctl = ctl[1];
 	remember(slot, c->pid, c->ctl);
-	got = read_all(rep[0], report_buf, report_len);
+	got = tlh_fx_read_all(rep[0], report_buf, report_len);
 	close(rep[0]);
 	if (got < report_len) {
 		tlh_fx_child_stop(c);
@@ -567,9 +567,9 @@ tlh_fx_run_as_nobody(int (*fn)(void *arg, char *msg, size_t len),
 		return TLH_FX_FAIL;
 	}
 	remember(slot, pid, -1);
-	got = read_all(p[0], &result, 1);
+	got = tlh_fx_read_all(p[0], &result, 1);
 	if (got)
-		got = read_all(p[0], msg, len - 1);
+		got = tlh_fx_read_all(p[0], msg, len - 1);
 	msg[got] = '\0';
 	close(p[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -39,6 +39,10 @@ void tlh_fx_canary_fill(void *p, size_t n);
 /* Index of the first byte of @p that is not the canary, or @n if none. */
 size_t tlh_fx_canary_check(const void *p, size_t n);
 
+/* Read up to @len bytes from @fd, retrying short reads and EINTR, until
+ * end of file or an error; returns how many were read. */
+size_t tlh_fx_read_all(int fd, void *buf, size_t len);
+
 /* --- memory layouts ------------------------------------------------------- */
 
 size_t tlh_fx_page_size(void);
