@@ -28,6 +28,42 @@
 /* The caller's own process id. */
 pid_t tlh_os_self(void);
 
+/*
+ * A process as a process handle names it: its pid, and what ties the
+ * handle to that one process for its whole life, so that a process that
+ * exited is never confused with a new one given the same pid.  A target
+ * without a token (Tool Help's pid-based calls) is whatever process has
+ * the pid at the time.  See lib/linux/target.c.
+ */
+struct tlh_target {
+	pid_t pid;
+	int pidfd;		/* a pidfd for it, or -1 */
+	uintptr_t token_addr;	/* where its token lies in it; 0: no token */
+	unsigned char token[16];	/* AT_RANDOM's bytes, set at exec */
+};
+
+/*
+ * Open a target for @pid: -ESRCH (no such process), -EPERM (may not read
+ * it, or no address space), or 0.  tlh_os_target_close() releases it.
+ */
+int tlh_os_target_open(struct tlh_target *t, pid_t pid);
+void tlh_os_target_close(struct tlh_target *t);
+
+/* A target for the calling process, filled in place (no token needed). */
+void tlh_os_target_self(struct tlh_target *t);
+
+/* 0 while @t's process lives and is the one it was opened on; -ESRCH. */
+int tlh_os_target_check(const struct tlh_target *t);
+
+/*
+ * Open /proc/<pid>/mem of @t with @flags (O_RDONLY or O_RDWR), and prove
+ * the descriptor reaches @t's own address space by reading the token
+ * through it: the descriptor, or -ESRCH (gone), -EPERM, -ENOSYS (no
+ * /proc).  A /proc/<pid>/mem descriptor stays bound to the address space
+ * it was opened on, so everything done through it is done to @t.
+ */
+int tlh_os_target_mem(const struct tlh_target *t, int flags);
+
 /* 0 if @pid names a process whose memory the caller may read. */
 int tlh_os_reach(pid_t pid);
 
