@@ -70,19 +70,22 @@ struct child {
 static pid_t children[CHILDREN_MAX];
 
 /*
- * The path of helper program @name: $top_builddir/tests/NAME when make
- * check runs us, else beside this program (or beside the directory that
- * libtool keeps the real program in).
+ * The path of @rel, a file of the build tree that exists (with @mode, as
+ * access() takes it): under $top_builddir when make check runs us, else
+ * under the directory above this program's (tests/), or above the one
+ * libtool keeps the real program in (tests/.libs/).
  */
 static const char *
-helper(const char *name, char *buf, size_t len)
+build_file(const char *rel, int mode, char *buf, size_t len)
 {
+	static const char *const up[] = { "..", "../.." };
 	const char *top = getenv("top_builddir");
 	char exe[PATH_MAX], *slash;
 	ssize_t n;
+	size_t i;
 
-	if (top && snprintf(buf, len, "%s/tests/%s", top, name) < (int)len &&
-	    !access(buf, X_OK))
+	if (top && snprintf(buf, len, "%s/%s", top, rel) < (int)len &&
+	    !access(buf, mode))
 		return buf;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
@@ -92,13 +95,21 @@ helper(const char *name, char *buf, size_t len)
 	if (!slash)
 		return NULL;
 	*slash = '\0';
-	if (snprintf(buf, len, "%s/%s", exe, name) < (int)len &&
-	    !access(buf, X_OK))
-		return buf;
-	if (snprintf(buf, len, "%s/../%s", exe, name) < (int)len &&
-	    !access(buf, X_OK))
-		return buf;
+	for (i = 0; i < sizeof(up) / sizeof(up[0]); i++)
+		if (snprintf(buf, len, "%s/%s/%s", exe, up[i], rel) <
+		    (int)len && !access(buf, mode))
+			return buf;
 	return NULL;
+}
+
+/* The path of helper program tests/@name. */
+static const char *
+helper(const char *name, char *buf, size_t len)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "tests/%s", name);
+	return build_file(rel, X_OK, buf, len);
 }
 
 /*
@@ -1160,6 +1171,52 @@ START_TEST(test_hostile_arena_loops)
 }
 END_TEST
 
+/* --- unloading ----------------------------------------------------------- */
+
+/*
+ * The library unloaded with dlclose() while a thread of the process that
+ * loaded it is in the middle of a heap walk, and that thread exiting
+ * afterwards: nothing of the library may be left to run then.
+ * tests/heap-child does it, in a process that has not got the library
+ * loaded already (as this one has, linked with it, so that a dlclose here
+ * would unload nothing).
+ */
+START_TEST(test_unload_mid_walk)
+{
+	char lib[PATH_MAX], path[PATH_MAX];
+	int status;
+	pid_t pid;
+
+	if (SELF_SANITIZED) {
+		fprintf(stderr, "unload mid-walk: skipped: the library is "
+			"built with AddressSanitizer, which a process without "
+			"it cannot load\n");
+		return;
+	}
+	if (!build_file("lib/.libs/libtlhelp32.so", R_OK, lib,
+			sizeof(lib))) {
+		fprintf(stderr, "unload mid-walk: skipped: no shared library "
+			"was built (lib/.libs/libtlhelp32.so)\n");
+		return;
+	}
+	ck_assert_msg(helper("heap-child", path, sizeof(path)),
+		      "tests/heap-child not found");
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execl(path, "heap-child", "unload", lib, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		ck_assert_int_eq(errno, EINTR);
+	ck_assert_msg(!WIFSIGNALED(status), "the process died of signal %d "
+		      "after the library was unloaded", WTERMSIG(status));
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "heap-child unload: exit status %d (3: not loaded, 4: "
+		      "no walk, 5: not unloaded)", WEXITSTATUS(status));
+}
+END_TEST
+
 /* --- other allocators, and this process ----------------------------------- */
 
 static void
@@ -1347,8 +1404,10 @@ heap_suite(void)
 	}
 	tcase_add_test(tc, test_other_allocator);
 	tcase_add_test(tc, test_self);
-	if (WALKER_KNOWN)
+	if (WALKER_KNOWN) {
 		tcase_add_test(tc, test_walk_million);
+		tcase_add_test(tc, test_unload_mid_walk);
+	}
 
 	/* heaps made to cost the walker: each call's work stays bounded */
 	tc = heap_tcase(s, "hostile", 60);

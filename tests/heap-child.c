@@ -28,6 +28,10 @@
  *   heap-child heaploop N      the same ring, the first forged arena's
  *                              top in a second heap whose link to the
  *                              previous heap leads back to itself
+ *   heap-child unload LIB      dlopen the library LIB, start a heap walk
+ *                              in a thread, dlclose LIB, let the thread
+ *                              exit; no report, exit status 0 if all went
+ *                              well (see mode_unload)
  *
  * The report is binary: a struct hc_report, then hc_report.count records.
  * Nothing is allocated after the report is made, so the heap the parent
@@ -35,14 +39,18 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <tlhelp32.h>
 
 #include "fixtures.h"
 #include "heap-child.h"
@@ -522,6 +530,100 @@ mode_arenas(size_t n, int how)
 	report_and_wait();
 }
 
+/* What the walking thread of mode_unload() shares with the main one. */
+struct unload {
+	BOOL (*first)(LPHEAPENTRY32, DWORD, ULONG_PTR);
+	ULONG_PTR id;
+	BOOL ok;
+	pthread_barrier_t walking, unloaded;
+};
+
+static void *
+unload_walker(void *arg)
+{
+	struct unload *u = arg;
+	HEAPENTRY32 he;
+
+	memset(&he, 0, sizeof(he));
+	he.dwSize = sizeof(he);
+	u->ok = u->first(&he, 0, u->id);	/* and the walk goes on */
+	pthread_barrier_wait(&u->walking);
+	pthread_barrier_wait(&u->unloaded);
+	return NULL;	/* the thread's exit frees what it kept */
+}
+
+/* Is a file named like @lib's last component mapped in this process? */
+static int
+still_mapped(const char *lib)
+{
+	const char *base = strrchr(lib, '/') ? strrchr(lib, '/') + 1 : lib;
+	char line[4096];
+	int found = 0;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		found |= strstr(line, base) != NULL;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Load the library @lib with dlopen, walk this process's default heap from
+ * a second thread, unload the library while that walk is in progress, and
+ * only then let the thread exit.  Whatever the library left behind to run
+ * at a thread's exit runs then, after its code is gone.  Exit status: 0
+ * all went well; 3 the library could not be loaded or used (why, on
+ * standard error); 4 the walk failed; 5 dlclose left the library mapped,
+ * so this proves nothing.  A crash is the bug.
+ */
+static void
+mode_unload(const char *lib)
+{
+	HANDLE (*snap)(DWORD, DWORD);
+	BOOL (*list_first)(HANDLE, LPHEAPLIST32);
+	BOOL (*close_handle)(HANDLE);
+	struct unload u;
+	HEAPLIST32 hl;
+	pthread_t t;
+	HANDLE h;
+	void *dl;
+
+	dl = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+	if (!dl) {
+		fprintf(stderr, "heap-child: %s\n", dlerror());
+		die(3);
+	}
+	*(void **)&snap = dlsym(dl, "CreateToolhelp32Snapshot");
+	*(void **)&list_first = dlsym(dl, "Heap32ListFirst");
+	*(void **)&close_handle = dlsym(dl, "CloseHandle");
+	*(void **)&u.first = dlsym(dl, "Heap32First");
+	if (!snap || !list_first || !close_handle || !u.first)
+		die(3);
+	h = snap(TH32CS_SNAPHEAPLIST, 0);
+	memset(&hl, 0, sizeof(hl));
+	hl.dwSize = sizeof(hl);
+	if (h == INVALID_HANDLE_VALUE || !list_first(h, &hl))
+		die(4);
+	close_handle(h);
+	u.id = hl.th32HeapID;
+	if (pthread_barrier_init(&u.walking, NULL, 2) ||
+	    pthread_barrier_init(&u.unloaded, NULL, 2) ||
+	    pthread_create(&t, NULL, unload_walker, &u))
+		die(2);
+	pthread_barrier_wait(&u.walking);
+	if (dlclose(dl))
+		die(3);
+	pthread_barrier_wait(&u.unloaded);
+	pthread_join(t, NULL);
+	if (!u.ok)
+		die(4);
+	if (still_mapped(lib))
+		die(5);
+	_exit(0);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -547,5 +649,7 @@ main(int argc, char *argv[])
 		mode_arenas(strtoul(argv[2], NULL, 10), 'r');
 	else if (argc >= 3 && !strcmp(argv[1], "heaploop"))
 		mode_arenas(strtoul(argv[2], NULL, 10), 'h');
+	else if (argc >= 3 && !strcmp(argv[1], "unload"))
+		mode_unload(argv[2]);
 	return 2;
 }

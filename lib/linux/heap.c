@@ -1563,6 +1563,24 @@ walk_put(void)
 	walk_free(w);
 }
 
+/*
+ * The library is being unloaded (dlclose) or the process is exiting.  The
+ * key's destructor is code that is about to go: the key goes first, so
+ * that a thread exiting later runs nothing of ours, and the calling
+ * thread's context with it.  Another thread's context may be in use until
+ * the process ends, so it is left alone; after an unload it is lost (one
+ * per thread that was in the middle of a walk: 260 KiB and its arrays).
+ */
+static void __attribute__((destructor))
+walk_unload(void)
+{
+	if (walk_key_ok) {
+		walk_key_ok = 0;
+		pthread_key_delete(walk_key);
+	}
+	walk_put();
+}
+
 /* What the functions report for @ret: a heap past the cap is not walked. */
 static int
 reported(int ret)
