@@ -29,6 +29,15 @@ else
 	json_ok() { cat >/dev/null; }
 fi
 
+# wait_exe PID FILE: until PID runs FILE itself, not this shell's fork
+wait_exe() {
+	want=$(readlink -f "$2") i=0
+	while [ "$(readlink -f /proc/$1/exe 2>/dev/null)" != "$want" ] &&
+	      [ $i -lt 100 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+}
+
 sleeper=$(command -v sleep) || { echo "no sleep(1)"; exit 77; }
 sleeper=$(readlink -f "$sleeper")
 # A 32-bit th32 (CFLAGS=-m32) cannot list a 64-bit sleep(1)'s modules, as
@@ -44,12 +53,7 @@ if [ -x "$own" ] && [ "$(elf_class "$own")" = 1 ]; then
 fi
 "$sleeper" 300 &
 child=$!
-# wait until the child runs sleep itself, not this shell's fork of it
-i=0
-while [ "$(readlink -f /proc/$child/exe 2>/dev/null)" != "$sleeper" ] &&
-      [ $i -lt 100 ]; do
-	sleep 0.05; i=$((i + 1))
-done
+wait_exe "$child" "$sleeper"
 name=$(basename "$sleeper")
 
 # ps: the child once, with our pid as its parent and one thread
@@ -122,11 +126,7 @@ no_c1() { LC_ALL=C tr -d '\200-\237' <"$1" | cmp -s - "$1"; }
 cp "$sleeper" "$tmp/$weird" || bad "copy sleep(1) under a hostile name"
 "$tmp/$weird" 300 &
 wchild=$!
-i=0
-while [ "$(readlink /proc/$wchild/exe 2>/dev/null)" != "$tmp/$weird" ] &&
-      [ $i -lt 100 ]; do
-	sleep 0.05; i=$((i + 1))
-done
+wait_exe "$wchild" "$tmp/$weird"
 "$th32" ps >"$tmp/wps" || bad "th32 ps exits 0 (hostile name)"
 check "ps: C1 controls and stray bytes in a name become '?'" \
 	test "$(awk -v p="$wchild" '$1 == p { print $5 }' "$tmp/wps")" = "$shown"
@@ -177,11 +177,7 @@ if [ -n "$sleep64" ]; then
 	wait "$child" 2>/dev/null
 	"$sleep64" 300 &
 	child=$!
-	i=0
-	while [ "$(readlink -f /proc/$child/exe 2>/dev/null)" != "$sleep64" ] &&
-	      [ $i -lt 100 ]; do
-		sleep 0.05; i=$((i + 1))
-	done
+	wait_exe "$child" "$sleep64"
 	expect_fail 1 'ERROR_PARTIAL_COPY (299)' \
 		"modules of a 64-bit process (WOW64)" "$th32" modules "$child"
 	"$th32" ps >"$tmp/ps" && grep -q "^ *$child " "$tmp/ps" &&
