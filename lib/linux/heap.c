@@ -66,15 +66,17 @@
  * set-up saw readable; a walk only ever moves to higher addresses, and a
  * walk's length (dwResvd) is bounded by its heap's size.  Each call does a
  * bounded amount of work, in proportion to what the target really holds,
- * never to the size of its heap: every list followed (the ring of arenas,
- * each arena's chain of heaps, the fast bins) is watched for a loop with
- * Brent's method, in no memory; a set-up follows at most VISIT_MAX list
- * entries, and counts no more arenas or heaps than there are mappings;
- * the segments of all arenas are kept in address order, and must not
- * overlap, so that each lookup takes log time.  The target runs on while
- * it is walked: what does not fit is read again once (the heap may have
- * grown or moved), and if it still does not fit the walk ends with
- * -EUCLEAN.  A list longer than the cap is not worth reading again.
+ * never to the size of its heap.  Every list followed is watched for a
+ * loop: the ring of arenas against a table of the arenas met (so that the
+ * heap list stops right before the first repeat), each arena's chain of
+ * heaps and the fast bins with Brent's method, in no memory.  A set-up
+ * follows at most VISIT_MAX list entries, and counts no more arenas or
+ * heaps than there are mappings.  The segments of all arenas are kept in
+ * address order, and must not overlap, so that each lookup takes log
+ * time.  The target runs on while it is walked: what does not fit is read
+ * again once (the heap may have grown or moved), and if it still does not
+ * fit the walk ends with -EUCLEAN.  A list longer than the cap is not
+ * worth reading again.
  */
 #include "config.h"
 
@@ -152,6 +154,8 @@ struct probe {
 	struct seg *order;	/* the same, in address order */
 	size_t aorder;
 	size_t visits;		/* list entries followed */
+	uintptr_t *met;		/* arenas met in the ring: load_ring() */
+	size_t nmet;		/* its slots, a power of two */
 	unsigned char *scratch;	/* page-aligned, at least a page */
 	size_t scratch_len;
 	uintptr_t cache_at;	/* the page of an arena held in scratch */
@@ -789,26 +793,22 @@ load_arena(struct probe *p, uintptr_t a)
 }
 
 /*
- * A ring that loops short of the main arena: keep the arenas up to the
- * first that came again (@a next, @len after the one it repeats), so that
- * each is listed once.
+ * Has arena @a been met already in the ring?  If not, note it.  The table
+ * of those met has at least twice as many slots as there may be arenas,
+ * all empty (0) at the start of the ring: a loop is caught at its first
+ * repeat, so the arenas before it are each listed once.
  */
-static void
-cut_loop(struct probe *p, uintptr_t a, size_t len)
+static int
+met_before(struct probe *p, uintptr_t a)
 {
-	size_t i, j;
+	size_t mask = p->nmet - 1, i;
 
-	for (i = 1; i + len <= p->narenas; i++) {
-		j = i + len;
-		if ((j < p->narenas ? p->arenas[j].addr : a) ==
-		    p->arenas[i].addr) {
-			if (j < p->narenas) {
-				p->nsegs = p->arenas[j].seg0;
-				p->narenas = j;
-			}
-			return;
-		}
-	}
+	i = (size_t)(((uint64_t)a >> 4) * 0x9e3779b97f4a7c15u >> 32) & mask;
+	for (; p->met[i]; i = (i + 1) & mask)
+		if (p->met[i] == a)
+			return 1;
+	p->met[i] = a;
+	return 0;
 }
 
 /* Follow the ring of arenas from the main one; creation order after it. */
@@ -817,16 +817,14 @@ load_ring(struct probe *p)
 {
 	uintptr_t main_arena = p->arenas[0].addr, a = p->arenas[0].next;
 	struct arena tmp;
-	struct cycle cy;
 	size_t n, i;
 	int ret;
 
-	cycle_start(&cy, main_arena);
+	memset(p->met, 0, p->nmet * sizeof(*p->met));
+	met_before(p, main_arena);
 	while (a != main_arena) {
-		if (cycle_closes(&cy, a)) {
-			cut_loop(p, a, cy.len);
-			return -EUCLEAN;
-		}
+		if (!a || met_before(p, a))
+			return -EUCLEAN;	/* a loop short of the main one */
 		ret = load_arena(p, a);
 		if (ret)
 			return ret;
@@ -884,6 +882,7 @@ probe_free(struct probe *p)
 	free(p->arenas);
 	free(p->segs);
 	free(p->order);
+	free(p->met);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -913,6 +912,9 @@ probe_maps(struct probe *p, pid_t pid)
 	if (!ret)
 		ret = grow((void **)&p->order, &p->aorder, p->nvmas + 2,
 			   sizeof(*p->order));
+	if (!ret)	/* doubled from 16: a power of two */
+		ret = grow((void **)&p->met, &p->nmet, 2 * (p->nvmas + 2),
+			   sizeof(*p->met));
 	if (!ret)
 		mark_runs(p);
 	return ret;
