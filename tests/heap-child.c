@@ -358,7 +358,9 @@ mode_many(size_t n)
  * pointer (safe-linked: stored at chunk + 16 as (chunk + 16) >> 12 ^ next)
  * is made to name the chunk itself.  A block of @gib GiB taken from the brk
  * after the small ones makes the heap that large; only its header is ever
- * written, so it costs address space, not memory.
+ * written, so it costs address space, not memory.  Where the system will
+ * not lend that much, half as much, down to 1 GiB; the report's blocks
+ * say how many GiB.
  */
 static void
 mode_fastloop(size_t gib)
@@ -374,14 +376,16 @@ mode_fastloop(size_t gib)
 		f[i] = alloc(40, 0);
 		alloc(8, 0);
 	}
-	if (!malloc(gib << 30))
-		die(4);
+	while (!malloc(gib << 30))
+		if ((gib /= 2) == 0)
+			die(4);
 	for (i = 0; i < 8; i++)
 		release(f[i]);
 	fd = (uint64_t *)(uintptr_t)f[7]->addr;
 	c = (uintptr_t)fd - 16;
 	*fd = ((uintptr_t)fd >> 12) ^ c;
 	f[7]->flags |= HC_DAMAGED;
+	nblocks = gib;
 	report_and_wait();
 }
 
