@@ -59,7 +59,7 @@ static struct hc_record *recs;
 static size_t nrecs, maxrecs, nblocks;
 static uintptr_t arena;
 
-static void
+static void __attribute__((noreturn))
 die(int status)
 {
 	_exit(status);
