@@ -611,10 +611,13 @@ START_TEST(test_denied)
 }
 END_TEST
 
-/* Many handles: opening stays constant-time, closing reuses slots. */
+/*
+ * Many handles, more than the 256 that keep a pidfd: those past it work
+ * the same; closing frees slots that new handles reuse.
+ */
 START_TEST(test_many_handles)
 {
-	enum { N = 20000 };
+	enum { N = 1500 };
 	HANDLE *h = malloc(N * sizeof(*h));
 	size_t i;
 
