@@ -21,6 +21,10 @@
 
 #include "fixtures.h"
 
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE	0x100000	/* Linux 4.17; a hint before */
+#endif
+
 /* valgrind's client requests, where its header is installed. */
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
@@ -103,24 +107,77 @@ tlh_fx_page_size(void)
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
+/*
+ * Where layouts with holes go: far below everything else.  The kernel
+ * gives an mmap() without an address the highest gap that fits below the
+ * stack (or, in the legacy layout, the lowest above a third of the
+ * address space), so a hole here is never filled by anyone else's
+ * mapping, such as a page a sanitizer's runtime maps on its own between
+ * the munmap() and the call under test (and would then lose when the
+ * layout is freed).  Each candidate is tried in steps; one that is taken
+ * (a sanitizer's shadow memory) or out of reach (a smaller address space)
+ * is passed over, and with none free the layout goes wherever mmap()
+ * puts it.
+ */
+static void *
+map_low(size_t len)
+{
+	static const uint64_t bases[] = {
+		0x200000000000ull,	/* 32 TiB: x86-64, ASan's shadow below */
+		0x1000000000ull,	/* 64 GiB: 39-bit arm64 */
+		0x10000000ull,		/* 256 MiB: 32-bit */
+	};
+	size_t step = (len + ((size_t)1 << 20)) & ~(((size_t)1 << 20) - 1);
+	unsigned char *want, *p;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		if (bases[i] > UINTPTR_MAX - 64 * step)
+			continue;
+		for (k = 0; k < 64; k++) {
+			want = (unsigned char *)(uintptr_t)bases[i] + k * step;
+			p = mmap(want, len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS |
+				 MAP_FIXED_NOREPLACE, -1, 0);
+			if (p == want)
+				return p;
+			if (p != MAP_FAILED)	/* an old kernel's hint */
+				munmap(p, len);
+			if (p != MAP_FAILED || errno != EEXIST)
+				break;
+		}
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 void *
 tlh_fx_layout(const struct tlh_fx_piece *pieces, size_t n, unsigned int seed,
 	      size_t *lenp)
 {
 	size_t pg = tlh_fx_page_size(), len = 0, off = 0, plen, i;
 	unsigned char *base;
-	int ret, err;
+	int ret, err, holes = 0;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		len += pieces[i].pages * pg;
+		holes |= pieces[i].prot == TLH_FX_HOLE && pieces[i].pages;
+	}
 	if (!len) {
 		errno = EINVAL;
 		return NULL;
 	}
-	base = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (base == MAP_FAILED)
-		return NULL;
+	if (holes) {
+		base = map_low(len);
+		if (!base)
+			return NULL;
+	} else {
+		base = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (base == MAP_FAILED)
+			return NULL;
+	}
 	tlh_fx_pattern_fill(base, len, seed, 0);
 	for (i = 0; i < n; i++, off += plen) {
 		plen = pieces[i].pages * pg;

@@ -65,8 +65,9 @@ void *tlh_fx_layout(const struct tlh_fx_piece *pieces, size_t n,
 		    unsigned int seed, size_t *lenp);
 
 /*
- * Unmap a layout, holes included: map whatever else a test needs before a
- * layout with holes, or a later mapping may land in a hole.
+ * Unmap a layout, holes included.  A layout with holes is mapped far below
+ * everything else, where no mapping made without an address lands, so its
+ * holes stay holes (see fixtures.c).
  */
 void tlh_fx_layout_free(void *base, size_t len);
 
