@@ -201,7 +201,12 @@ get16(const unsigned char *p)
 	return v;
 }
 
-/* Grow *@v (of *@alloc elements of @size) to hold @need; 0 or -ENOMEM. */
+/*
+ * Grow *@v (of *@alloc elements of @size) to hold @need; 0 or -ENOMEM.
+ * The array is a mapping of its own, never malloc's memory: a walk of
+ * this process's own heap must not change that heap while it reads it,
+ * nor move the end of the brk area after it read the maps.
+ */
 static int
 grow(void **v, size_t *alloc, size_t need, size_t size)
 {
@@ -214,12 +219,24 @@ grow(void **v, size_t *alloc, size_t need, size_t size)
 		n *= 2;
 	if (n < need)
 		return -ENOMEM;
-	p = realloc(*v, n * size);
-	if (!p)
+	if (*v)
+		p = mremap(*v, *alloc * size, n * size, MREMAP_MAYMOVE);
+	else
+		p = mmap(NULL, n * size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
 		return -ENOMEM;
 	*v = p;
 	*alloc = n;
 	return 0;
+}
+
+/* Give back an array grow() made. */
+static void
+release(void *v, size_t alloc, size_t size)
+{
+	if (v)
+		munmap(v, alloc * size);
 }
 
 /*
@@ -878,11 +895,11 @@ order_segs(struct probe *p)
 static void
 probe_free(struct probe *p)
 {
-	free(p->vmas);
-	free(p->arenas);
-	free(p->segs);
-	free(p->order);
-	free(p->met);
+	release(p->vmas, p->avmas, sizeof(*p->vmas));
+	release(p->arenas, p->aarenas, sizeof(*p->arenas));
+	release(p->segs, p->asegs, sizeof(*p->segs));
+	release(p->order, p->aorder, sizeof(*p->order));
+	release(p->met, p->nmet, sizeof(*p->met));
 	memset(p, 0, sizeof(*p));
 }
 
@@ -1508,8 +1525,8 @@ walk_free(void *arg)
 	if (!w)
 		return;
 	probe_free(&w->p);
-	free(w->ws);
-	free(w->fast);
+	release(w->ws, w->aws, sizeof(*w->ws));
+	release(w->fast, w->afast, sizeof(*w->fast));
 	if (w->piece)
 		munmap(w->piece, WALK_MAP);
 	free(w);
