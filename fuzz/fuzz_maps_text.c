@@ -5,7 +5,7 @@
  * the text fallback) and each_line() (tlh_maps_each()'s).
  *
  * Those are static in lib/linux/maps.c, so this file includes maps.c
- * itself; lib/ is not changed.  read() is redirected, in this file only,
+ * itself; lib/ is not changed.  pread() is redirected, in this file only,
  * to serve the fuzz input from memory: in chunks of a size the input
  * chooses and with EINTR now and then, since /proc hands its text out in
  * pieces of its own choosing and the result must not depend on them.
@@ -28,11 +28,11 @@
 
 #include "fuzz.h"
 
-static ssize_t text_read(int fd, void *buf, size_t n);
+static ssize_t text_read(int fd, void *buf, size_t n, off_t off);
 
-#define read(fd, buf, n)	text_read(fd, buf, n)
+#define pread(fd, buf, n, off)	text_read(fd, buf, n, off)
 #include "linux/maps.c"
-#undef read
+#undef pread
 
 const char fuzz_target_name[] = "maps_text";
 
@@ -51,9 +51,9 @@ static struct {
 } text;
 
 static ssize_t
-text_read(int fd, void *buf, size_t n)
+text_read(int fd, void *buf, size_t n, off_t off)
 {
-	size_t left = text.size - text.pos;
+	size_t at = (size_t)off, left;
 
 	(void)fd;
 	text.calls++;
@@ -61,12 +61,13 @@ text_read(int fd, void *buf, size_t n)
 		errno = EINTR;
 		return -1;
 	}
+	left = at < text.size ? text.size - at : 0;
 	if (text.chunk && n > text.chunk)
 		n = text.chunk;
 	if (n > left)
 		n = left;
-	memcpy(buf, text.data + text.pos, n);
-	text.pos += n;
+	memcpy(buf, text.data + at, n);
+	text.pos = at + n;
 	return (ssize_t)n;
 }
 

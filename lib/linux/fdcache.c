@@ -4,20 +4,54 @@
  * several times what one PROCMAP_QUERY does, so a large read checks its
  * range through descriptors kept here rather than opening them per call.
  *
- * A descriptor stays bound to the address space it was opened on: once
- * that process is gone, queries fail (ESRCH, or an empty text), the caller
- * drops the entry and opens the pid afresh, so a pid reused by another
- * process is never checked against the old one's maps.  Entries are keyed
- * by pid, so after fork() the child, whose own pid is new, never takes its
- * parent's self entry for its own; still the child closes what it
- * inherited, so that a child that gives up privileges (setuid) opens the
- * maps it asks for with its own rights.  One mutex guards the cache; it is
- * held for the few system calls of a check, never for a copy, and around
- * fork() (pthread_atfork), so that a child never inherits it held.
+ * A kept descriptor is used only while three things hold:
+ *
+ * - It is still the library's.  A program may close descriptors it did
+ *   not open (closefrom() or close_range() before it drops privileges or
+ *   enters a sandbox) and open files of its own that get the same
+ *   numbers.  The device and inode of each descriptor are noted when it is
+ *   opened and compared (one fstat()) before every use; a descriptor that
+ *   no longer matches is forgotten: never queried, read or closed.  Two
+ *   opens of one /proc file share an inode, so before a descriptor is
+ *   closed the open flags only the library asks for (O_APPEND and
+ *   O_NONBLOCK, which change nothing for a file only read) are checked
+ *   too; and maps.c reads the text with pread(), so a descriptor of the
+ *   program's that names the same file keeps its offset.
+ *
+ * - It answers for the address space the pid has now.  A descriptor is
+ *   bound to the address space its process had when it was opened, and
+ *   that address space can outlive the pid's hold on it: a child that
+ *   shared its parent's memory (vfork(), posix_spawn(), CLONE_VM) calls
+ *   execve(), or a thread's id is given to a new process while the
+ *   thread's process lives on.  Each entry of another process notes its
+ *   token, the 16 bytes AT_RANDOM points at (see target.c), before its
+ *   descriptors are opened and checks it after; before a descriptor is
+ *   handed out it reads the token again (one process_vm_readv()), and
+ *   other bytes, or none, mean another address space: the entry is opened
+ *   afresh.  A caller that reads the token itself, in a system call it
+ *   makes anyway, takes the descriptor unchecked and reports a mismatch
+ *   with tlh_fdcache_forget().  Where the token cannot be read, the
+ *   descriptors serve one call and are closed.
+ *
+ * - Its process lives: once it is gone, queries fail (ESRCH, or an empty
+ *   text), the caller drops the entry and opens the pid afresh.
+ *
+ * Entries are keyed by pid, so after fork() the child, whose own pid is
+ * new, never takes its parent's self entry for its own; still the child
+ * closes what it inherited, so that a child that gives up privileges
+ * (setuid) opens the maps it asks for with its own rights.  One mutex
+ * guards the cache; it is held for the few system calls of a check, never
+ * for a copy, and around fork() (pthread_atfork), so that a child never
+ * inherits it held.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "fdcache.h"
@@ -25,9 +59,17 @@
 
 #define SLOTS	4
 
+/* How the library opens what it keeps: flags no one else asks for. */
+#define KEPT_FLAGS	(O_RDONLY | O_APPEND | O_NONBLOCK)
+
 struct slot {
 	pid_t pid;		/* 0: free */
 	int fd[TLH_FD_KINDS];	/* -1: not open */
+	dev_t dev[TLH_FD_KINDS];	/* what fd[] named when opened */
+	ino_t ino[TLH_FD_KINDS];
+	uintptr_t token_addr;	/* 0: no token (self, or unknown) */
+	unsigned char token[TLH_FD_TOKEN_LEN];
+	int once;		/* no token to check: closed at unlock */
 	unsigned long used;	/* for eviction: least recently used goes */
 };
 
@@ -35,23 +77,83 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static struct slot slots[SLOTS];
 static unsigned long tick;
+static pid_t self;		/* our own pid, which has no token to check */
 
 static const char *const names[TLH_FD_KINDS] = {
 	[TLH_FD_MAPS] = "maps",
 	[TLH_FD_PAGEMAP] = "pagemap",
 };
 
+/* Whether @sl's descriptor @k still names the file it was opened on. */
+static int
+same_file(const struct slot *sl, int k)
+{
+	struct stat st;
+
+	return sl->fd[k] >= 0 && !fstat(sl->fd[k], &st) &&
+	       st.st_dev == sl->dev[k] && st.st_ino == sl->ino[k];
+}
+
+/* Close @sl's descriptor @k if it is still the library's; forget it. */
+static void
+slot_close(struct slot *sl, int k)
+{
+	int fl;
+
+	if (same_file(sl, k)) {
+		fl = fcntl(sl->fd[k], F_GETFL);
+		if (fl >= 0 && (fl & KEPT_FLAGS) == KEPT_FLAGS)
+			close(sl->fd[k]);
+	}
+	sl->fd[k] = -1;
+}
+
 static void
 slot_clear(struct slot *sl)
 {
 	int k;
 
-	for (k = 0; k < TLH_FD_KINDS; k++) {
-		if (sl->pid && sl->fd[k] >= 0)
-			close(sl->fd[k]);
-		sl->fd[k] = -1;
-	}
+	for (k = 0; k < TLH_FD_KINDS; k++)
+		slot_close(sl, k);
 	sl->pid = 0;
+	sl->token_addr = 0;
+	sl->once = 0;
+}
+
+/* Read @pid's 16 bytes at @addr into @buf: 0, or -1. */
+static int
+token_read(pid_t pid, uintptr_t addr, unsigned char *buf)
+{
+	struct iovec local = { buf, TLH_FD_TOKEN_LEN };
+	struct iovec remote = { (void *)addr, TLH_FD_TOKEN_LEN };
+
+	return process_vm_readv(pid, &local, 1, &remote, 1, 0) ==
+	       TLH_FD_TOKEN_LEN ? 0 : -1;
+}
+
+/* 0 if @sl's pid still has the address space whose token @sl holds. */
+static int
+slot_current(const struct slot *sl)
+{
+	unsigned char now[TLH_FD_TOKEN_LEN];
+
+	if (token_read(sl->pid, sl->token_addr, now) ||
+	    memcmp(now, sl->token, sizeof(now)))
+		return -1;
+	return 0;
+}
+
+/* Learn the token of @sl's process; without one, @sl serves one call. */
+static void
+slot_learn(struct slot *sl)
+{
+	uintptr_t at;
+
+	if (!tlh_procfs_random(sl->pid, &at) &&
+	    !token_read(sl->pid, at, sl->token))
+		sl->token_addr = at;
+	else
+		sl->once = 1;
 }
 
 static void
@@ -73,48 +175,126 @@ after_fork_child(void)
 
 	for (i = 0; i < SLOTS; i++)
 		slot_clear(&slots[i]);
+	self = getpid();
 	pthread_mutex_unlock(&lock);
 }
 
 static void
 setup(void)
 {
+	int i, k;
+
+	for (i = 0; i < SLOTS; i++)
+		for (k = 0; k < TLH_FD_KINDS; k++)
+			slots[i].fd[k] = -1;
+	self = getpid();
 	pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+}
+
+/* @pid's entry, or a fresh one for it (the least recently used goes). */
+static struct slot *
+slot_for(pid_t pid)
+{
+	struct slot *sl = NULL;
+	int i;
+
+	for (i = 0; i < SLOTS; i++)
+		if (slots[i].pid == pid)
+			return &slots[i];
+	sl = &slots[0];
+	for (i = 1; i < SLOTS; i++)
+		if (!slots[i].pid || (sl->pid && slots[i].used < sl->used))
+			sl = &slots[i];
+	slot_clear(sl);
+	sl->pid = pid;
+	return sl;
+}
+
+/* Open @sl's descriptor @kind: 0, or -errno. */
+static int
+slot_open(struct slot *sl, enum tlh_fd_kind kind)
+{
+	struct stat st;
+	int fd;
+
+	fd = tlh_procfs_open_flags(sl->pid, names[kind], KEPT_FLAGS);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st)) {
+		close(fd);
+		return -EBADF;
+	}
+	sl->fd[kind] = fd;
+	sl->dev[kind] = st.st_dev;
+	sl->ino[kind] = st.st_ino;
+	return 0;
+}
+
+static int
+get(pid_t pid, enum tlh_fd_kind kind, int check)
+{
+	struct slot *sl;
+	int attempt, ret, other, k;
+
+	pthread_once(&once, setup);
+	pthread_mutex_lock(&lock);
+	other = pid != self;
+	for (attempt = 0;; attempt++) {
+		sl = slot_for(pid);
+		sl->used = ++tick;
+		if (sl->fd[kind] >= 0 && !same_file(sl, kind))
+			sl->fd[kind] = -1;	/* the program's now */
+		if (other && !sl->token_addr && !sl->once)
+			slot_learn(sl);
+		if (sl->fd[kind] >= 0) {
+			if (!check || !sl->token_addr || !slot_current(sl))
+				return sl->fd[kind];
+		} else {
+			ret = slot_open(sl, kind);
+			if (ret < 0) {
+				for (k = 0; k < TLH_FD_KINDS &&
+				     sl->fd[k] < 0; k++)
+					;
+				if (k == TLH_FD_KINDS)	/* nothing open */
+					slot_clear(sl);
+				pthread_mutex_unlock(&lock);
+				return ret;
+			}
+			/* the token before and after the open: the same
+			 * address space all along, the descriptor's */
+			if (!sl->token_addr || !slot_current(sl))
+				return sl->fd[kind];
+		}
+		/* another address space: open the pid afresh, once */
+		slot_clear(sl);
+		if (attempt) {
+			pthread_mutex_unlock(&lock);
+			return -ESRCH;
+		}
+	}
 }
 
 int
 tlh_fdcache_get(pid_t pid, enum tlh_fd_kind kind)
 {
-	struct slot *sl = NULL;
-	int i, fd;
+	return get(pid, kind, 1);
+}
 
-	pthread_once(&once, setup);
-	pthread_mutex_lock(&lock);
+int
+tlh_fdcache_get_unchecked(pid_t pid, enum tlh_fd_kind kind)
+{
+	return get(pid, kind, 0);
+}
+
+int
+tlh_fdcache_owned(pid_t pid, enum tlh_fd_kind kind)
+{
+	int i;
+
 	for (i = 0; i < SLOTS; i++)
 		if (slots[i].pid == pid)
-			sl = &slots[i];
-	if (!sl) {
-		sl = &slots[0];
-		for (i = 1; i < SLOTS; i++)
-			if (!slots[i].pid || (sl->pid && slots[i].used < sl->used))
-				sl = &slots[i];
-		slot_clear(sl);
-		sl->pid = pid;
-	}
-	sl->used = ++tick;
-	if (sl->fd[kind] < 0) {
-		fd = tlh_procfs_open(pid, names[kind]);
-		if (fd < 0) {
-			for (i = 0; i < TLH_FD_KINDS && sl->fd[i] < 0; i++)
-				;
-			if (i == TLH_FD_KINDS)	/* nothing open: free it */
-				slot_clear(sl);
-			pthread_mutex_unlock(&lock);
-			return fd;
-		}
-		sl->fd[kind] = fd;
-	}
-	return sl->fd[kind];
+			return same_file(&slots[i], kind);
+	return 0;
 }
 
 void
@@ -130,5 +310,34 @@ tlh_fdcache_drop(pid_t pid)
 void
 tlh_fdcache_unlock(void)
 {
+	int i;
+
+	for (i = 0; i < SLOTS; i++)
+		if (slots[i].pid && slots[i].once)
+			slot_clear(&slots[i]);
+	pthread_mutex_unlock(&lock);
+}
+
+int
+tlh_fdcache_token(pid_t pid, uintptr_t *addr, unsigned char *token)
+{
+	int i;
+
+	for (i = 0; i < SLOTS; i++) {
+		if (slots[i].pid == pid && slots[i].token_addr) {
+			*addr = slots[i].token_addr;
+			memcpy(token, slots[i].token, TLH_FD_TOKEN_LEN);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+void
+tlh_fdcache_forget(pid_t pid)
+{
+	pthread_once(&once, setup);
+	pthread_mutex_lock(&lock);
+	tlh_fdcache_drop(pid);
 	pthread_mutex_unlock(&lock);
 }

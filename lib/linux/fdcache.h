@@ -1,20 +1,40 @@
 /*
  * fdcache.h - /proc/<pid>/maps and /proc/<pid>/pagemap descriptors kept
- * open between reads of the same process.
+ * open between reads of the same process (see fdcache.c for what keeps
+ * them honest).
  */
 #ifndef TLHELP32_LINUX_FDCACHE_H
 #define TLHELP32_LINUX_FDCACHE_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 enum tlh_fd_kind { TLH_FD_MAPS, TLH_FD_PAGEMAP, TLH_FD_KINDS };
 
+#define TLH_FD_TOKEN_LEN	16
+
 /*
  * Lock the cache and return an open descriptor of @kind for @pid, opening
- * it if need be; release with tlh_fdcache_unlock().  On failure returns
- * -errno as tlh_procfs_open() does, with the cache unlocked.
+ * it if need be; release with tlh_fdcache_unlock().  The descriptor is
+ * the library's own and, for a process other than the caller, bound to
+ * the address space @pid has now.  On failure returns -errno as
+ * tlh_procfs_open() does (-ESRCH also when @pid's address space changed
+ * twice while it was opened), with the cache unlocked.
  */
 int tlh_fdcache_get(pid_t pid, enum tlh_fd_kind kind);
+
+/*
+ * tlh_fdcache_get() for a caller that proves the address space itself:
+ * it reads @pid's token (tlh_fdcache_token()) in a system call of its own
+ * and calls tlh_fdcache_forget() if it differs.
+ */
+int tlh_fdcache_get_unchecked(pid_t pid, enum tlh_fd_kind kind);
+
+/*
+ * With the cache locked: whether @pid's descriptor of @kind is still the
+ * library's (a call on it failed in a way only another file would).
+ */
+int tlh_fdcache_owned(pid_t pid, enum tlh_fd_kind kind);
 
 /*
  * With the cache locked: close @pid's descriptors, which no longer answer
@@ -23,5 +43,16 @@ int tlh_fdcache_get(pid_t pid, enum tlh_fd_kind kind);
 void tlh_fdcache_drop(pid_t pid);
 
 void tlh_fdcache_unlock(void);
+
+/*
+ * With the cache locked: the token of the address space @pid's kept
+ * descriptors answer for, its address and TLH_FD_TOKEN_LEN bytes.  0, or
+ * -ENOENT if there is none (nothing kept for @pid, or @pid is the
+ * caller, or the token could not be read).
+ */
+int tlh_fdcache_token(pid_t pid, uintptr_t *addr, unsigned char *token);
+
+/* tlh_fdcache_drop() with the cache unlocked: @pid's token did not match. */
+void tlh_fdcache_forget(pid_t pid);
 
 #endif /* TLHELP32_LINUX_FDCACHE_H */

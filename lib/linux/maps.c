@@ -222,10 +222,13 @@ tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma)
 typedef int (*line_fn)(const char *line, size_t len, void *arg);
 
 /*
- * Call @fn for each line of the text at @fd, read in blocks.  A line longer
- * than the buffer (a very long path) is passed as its head, which holds
- * every field but the end of the path, and the rest of it is skipped.
- * A non-zero return from @fn stops the reading and is returned.
+ * Call @fn for each line of the text at @fd, read in blocks from its
+ * start.  pread() leaves the descriptor's offset alone: a kept descriptor
+ * needs no seek, and a descriptor of the program's that names the same
+ * file is not moved.  A line longer than the buffer (a very long path) is
+ * passed as its head, which holds every field but the end of the path,
+ * and the rest of it is skipped.  A non-zero return from @fn stops the
+ * reading and is returned.
  */
 static int
 read_lines(int fd, line_fn fn, void *arg)
@@ -233,12 +236,13 @@ read_lines(int fd, line_fn fn, void *arg)
 	char buf[8192];
 	size_t have = 0, pos, len;
 	int skipping = 0, eof = 0, first = 1, ret;
+	off_t off = 0;
 	ssize_t got;
 	char *nl;
 
 	for (;;) {
 		if (!eof && have < sizeof(buf)) {
-			got = read(fd, buf + have, sizeof(buf) - have);
+			got = pread(fd, buf + have, sizeof(buf) - have, off);
 			if (got < 0) {
 				if (errno == EINTR)
 					continue;
@@ -251,6 +255,7 @@ read_lines(int fd, line_fn fn, void *arg)
 			if (got == 0)
 				eof = 1;
 			have += (size_t)got;
+			off += got;
 		}
 		pos = 0;
 		while (pos < have) {
@@ -391,42 +396,73 @@ scan_guards(int fd, uintptr_t start, uintptr_t end)
 	return n > 0;
 }
 
+/* A kept descriptor of @pid's that is gone, or no longer its own: drop
+ * it and try again, once. */
+static int
+retry(pid_t pid, int ret, int attempt)
+{
+	if ((ret != -ESRCH && ret != -EBADF) || attempt)
+		return 0;
+	tlh_fdcache_drop(pid);
+	tlh_fdcache_unlock();
+	return 1;
+}
+
+static int
+fd_get(pid_t pid, enum tlh_fd_kind kind, unsigned int flags)
+{
+	return flags & TLH_MAPS_UNCHECKED ?
+	       tlh_fdcache_get_unchecked(pid, kind) :
+	       tlh_fdcache_get(pid, kind);
+}
+
 int
-tlh_maps_guarded(pid_t pid, uintptr_t start, uintptr_t end)
+tlh_maps_guarded_flags(pid_t pid, uintptr_t start, uintptr_t end,
+		       unsigned int flags)
 {
 	int fd, ret, attempt;
 
 	for (attempt = 0;; attempt++) {
-		fd = tlh_fdcache_get(pid, TLH_FD_PAGEMAP);
+		fd = fd_get(pid, TLH_FD_PAGEMAP, flags);
 		if (fd < 0)
 			return fd;
 		ret = scan_guards(fd, start, end);
-		if (ret == -ESRCH && !attempt) {
-			tlh_fdcache_drop(pid);	/* that process is gone */
-			tlh_fdcache_unlock();
+		/* ENOTTY from another file is no answer about the kernel */
+		if (ret == -ENOTTY && !tlh_fdcache_owned(pid, TLH_FD_PAGEMAP))
+			ret = -EBADF;
+		if (retry(pid, ret, attempt))
 			continue;
-		}
 		tlh_fdcache_unlock();
 		return ret;
 	}
 }
 
+int
+tlh_maps_guarded(pid_t pid, uintptr_t start, uintptr_t end)
+{
+	return tlh_maps_guarded_flags(pid, start, end, 0);
+}
+
+/*
+ * The walk over one of @pid's kept descriptors.  The text is read where
+ * the kernel lacks PROCMAP_QUERY (ENOTTY, from a descriptor still ours:
+ * then for good) or refuses a query (EINVAL: for this walk only).
+ */
 static int
-walk_fd(int fd, uintptr_t start, uintptr_t end, unsigned int need,
+walk_fd(pid_t pid, int fd, uintptr_t start, uintptr_t end, unsigned int need,
 	tlh_vma_fn fn, void *arg)
 {
 	int ret = -ENOTTY;
 
 	if (tlh_maps_have_query()) {
 		ret = walk_query(fd, start, end, need, fn, arg);
-		if (ret == -ENOTTY || ret == -EINVAL)
+		if (ret == -ENOTTY && !tlh_fdcache_owned(pid, TLH_FD_MAPS))
+			return -EBADF;
+		if (ret == -ENOTTY)
 			__atomic_store_n(&query_state, -1, __ATOMIC_RELAXED);
 	}
-	if (ret == -ENOTTY || ret == -EINVAL) {
-		if (lseek(fd, 0, SEEK_SET) < 0)
-			return -errno;
+	if (ret == -ENOTTY || ret == -EINVAL)
 		ret = walk_text(fd, start, end, need, fn, arg);
-	}
 	return ret;
 }
 
@@ -441,20 +477,30 @@ int
 tlh_maps_check(pid_t pid, uintptr_t start, uintptr_t end, unsigned int need,
 	       tlh_vma_fn fn, void *arg)
 {
+	return tlh_maps_check_token(pid, start, end, need, fn, arg, NULL);
+}
+
+int
+tlh_maps_check_token(pid_t pid, uintptr_t start, uintptr_t end,
+		     unsigned int need, tlh_vma_fn fn, void *arg,
+		     struct tlh_maps_token *tok)
+{
 	int fd, ret, attempt;
 
+	if (tok)
+		tok->addr = 0;
 	if (start >= end)
 		return 0;
 	for (attempt = 0;; attempt++) {
-		fd = tlh_fdcache_get(pid, TLH_FD_MAPS);
+		fd = fd_get(pid, TLH_FD_MAPS, need);
 		if (fd < 0)
 			return fd;
-		ret = walk_fd(fd, start, end, need, fn, arg);
-		if (ret == -ESRCH && !attempt) {
-			tlh_fdcache_drop(pid);	/* that process is gone */
-			tlh_fdcache_unlock();
+		if (tok && tlh_fdcache_token(pid, &tok->addr, tok->bytes))
+			tok->addr = 0;
+		ret = walk_fd(pid, fd, start, end, need & ~TLH_MAPS_UNCHECKED,
+			      fn, arg);
+		if (retry(pid, ret, attempt))
 			continue;
-		}
 		tlh_fdcache_unlock();
 		return ret;
 	}

@@ -43,6 +43,15 @@ int tlh_maps_walk(pid_t pid, uintptr_t start, uintptr_t end,
 		  tlh_vma_fn fn, void *arg);
 
 /*
+ * The caller reads @pid's token (tlh_fdcache_token()) in a system call of
+ * its own after the walk, and calls tlh_fdcache_forget() if it differs:
+ * the walk need not check that @pid's kept descriptor still answers for
+ * its address space.  A flag of tlh_maps_check()'s @need and of
+ * tlh_maps_guarded_flags().
+ */
+#define TLH_MAPS_UNCHECKED	0x100
+
+/*
  * tlh_maps_walk() that also wants every mapping to have the TLH_VMA_*
  * flags in @need: -EACCES at the first that lacks them.  The mapping under
  * the last byte is checked first, so a range that ends badly is refused
@@ -50,6 +59,21 @@ int tlh_maps_walk(pid_t pid, uintptr_t start, uintptr_t end,
  */
 int tlh_maps_check(pid_t pid, uintptr_t start, uintptr_t end,
 		   unsigned int need, tlh_vma_fn fn, void *arg);
+
+/* The token of the address space a walk's maps answered for. */
+struct tlh_maps_token {
+	uintptr_t addr;		/* 0: none known (the caller's own maps) */
+	unsigned char bytes[16];
+};
+
+/*
+ * tlh_maps_check() that also fills @tok (if not NULL) with the token of
+ * the address space whose maps the walk read, for a caller that checks it
+ * (TLH_MAPS_UNCHECKED).
+ */
+int tlh_maps_check_token(pid_t pid, uintptr_t start, uintptr_t end,
+			 unsigned int need, tlh_vma_fn fn, void *arg,
+			 struct tlh_maps_token *tok);
 
 /*
  * Call @fn for every mapping of @pid, from the text of its maps (names
@@ -75,6 +99,10 @@ int tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma);
  * -EINVAL where it cannot report guards; -ESRCH, -EPERM or -errno.
  */
 int tlh_maps_guarded(pid_t pid, uintptr_t start, uintptr_t end);
+
+/* tlh_maps_guarded() with TLH_MAPS_UNCHECKED, or 0, in @flags. */
+int tlh_maps_guarded_flags(pid_t pid, uintptr_t start, uintptr_t end,
+			   unsigned int flags);
 
 /* 1 if walks use PROCMAP_QUERY, 0 if they parse the text. */
 int tlh_maps_have_query(void);

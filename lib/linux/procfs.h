@@ -4,6 +4,7 @@
 #ifndef TLHELP32_LINUX_PROCFS_H
 #define TLHELP32_LINUX_PROCFS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 /*
@@ -17,5 +18,13 @@ int tlh_procfs_open(pid_t pid, const char *name);
 
 /* tlh_procfs_open() with open(2)'s @flags (O_CLOEXEC is added). */
 int tlh_procfs_open_flags(pid_t pid, const char *name, int flags);
+
+/*
+ * Where the kernel put @pid's AT_RANDOM bytes (16 random bytes written at
+ * exec: a token of its address space), from /proc/<pid>/auxv: 0 with
+ * *@addr set, -ENOENT if the vector names none, or -errno as
+ * tlh_procfs_open().
+ */
+int tlh_procfs_random(pid_t pid, uintptr_t *addr);
 
 #endif /* TLHELP32_LINUX_PROCFS_H */
