@@ -27,6 +27,9 @@ out_of_bounds(uintptr_t addr, size_t n)
  * Copy cbRead bytes from lpBaseAddress in process th32ProcessID (0: this
  * process) into lpBuffer, only after the whole range is known readable.
  * On failure lpBuffer is unchanged (see the man page for the one race).
+ * The count is written as Windows writes it, after the data and over it
+ * if it lies in lpBuffer; one the caller cannot write fails the call with
+ * ERROR_NOACCESS before anything is copied.
  */
 TLH_EXPORT BOOL WINAPI
 Toolhelp32ReadProcessMemory(DWORD th32ProcessID, LPCVOID lpBaseAddress,
@@ -34,25 +37,30 @@ Toolhelp32ReadProcessMemory(DWORD th32ProcessID, LPCVOID lpBaseAddress,
 			    SIZE_T *lpNumberOfBytesRead)
 {
 	uintptr_t src = (uintptr_t)lpBaseAddress;
-	pid_t pid;
-	int ret;
+	struct tlh_target t = TLH_TARGET_PID(0);
+	int ret, known;
 
 	if (th32ProcessID > TLH_PID_MAX) {
 		ret = -ESRCH;
 		goto fail;
 	}
-	pid = th32ProcessID ? (pid_t)th32ProcessID : tlh_os_self();
+	t.pid = th32ProcessID ? (pid_t)th32ProcessID : tlh_os_self();
 
 	/* Windows checks the process, then a zero length, then the ranges'
 	 * bounds; the read itself reports the process's errors, so the
-	 * explicit check is needed only where no read follows. */
+	 * explicit check is needed only where no read follows.  The count
+	 * comes right after the process. */
 	if (cbRead == 0 || out_of_bounds(src, cbRead) ||
 	    out_of_bounds((uintptr_t)lpBuffer, cbRead)) {
-		ret = tlh_os_reach(pid);
+		ret = tlh_os_reach(t.pid);
+		if (!ret && lpNumberOfBytesRead)
+			ret = tlh_os_writable(lpNumberOfBytesRead,
+					      sizeof(*lpNumberOfBytesRead));
 		if (!ret)
 			ret = cbRead ? -EFAULT : 0;
 	} else {
-		ret = tlh_os_read(pid, src, lpBuffer, cbRead);
+		ret = tlh_os_read_count(&t, src, lpBuffer, cbRead,
+					lpNumberOfBytesRead);
 	}
 	if (ret)
 		goto fail;
@@ -61,8 +69,12 @@ Toolhelp32ReadProcessMemory(DWORD th32ProcessID, LPCVOID lpBaseAddress,
 	return TRUE;
 
 fail:
-	/* The count is left alone when the process cannot be reached. */
-	if (lpNumberOfBytesRead && ret != -ESRCH && ret != -EPERM)
+	/* The count is left alone when the process cannot be reached, as on
+	 * Windows, and when it cannot be written. */
+	known = ret != -ESRCH && ret != -EPERM && ret != -EFAULT;
+	if (lpNumberOfBytesRead && ret != -ESRCH && ret != -EPERM &&
+	    (known || !tlh_os_writable(lpNumberOfBytesRead,
+				       sizeof(*lpNumberOfBytesRead))))
 		*lpNumberOfBytesRead = 0;
 	tlh_error_set(ret);
 	return FALSE;
@@ -72,7 +84,9 @@ fail:
  * ReadProcessMemory: the read of Toolhelp32ReadProcessMemory through a
  * process handle with PROCESS_VM_READ.  As kernel32 does, a zero size
  * succeeds before anything is looked at, and a failure always stores 0
- * in the count.  A handle whose process has exited fails with
+ * in the count, where the count can be written: one that cannot fails the
+ * call with ERROR_NOACCESS (after the handle's errors) before anything is
+ * copied.  A handle whose process has exited fails with
  * ERROR_PARTIAL_COPY: nothing of it can be read any more.
  */
 TLH_EXPORT BOOL WINAPI
@@ -81,18 +95,27 @@ ReadProcessMemory(HANDLE hProcess, LPCVOID lpBaseAddress, LPVOID lpBuffer,
 {
 	uintptr_t src = (uintptr_t)lpBaseAddress;
 	struct tlh_target *t;
-	int ret;
+	int ret, known = 0;
 
-	if (nSize == 0)
+	if (nSize == 0) {
+		ret = lpNumberOfBytesRead ?
+		      tlh_os_writable(lpNumberOfBytesRead,
+				      sizeof(*lpNumberOfBytesRead)) : 0;
+		if (ret)
+			goto fail;
 		goto done;
+	}
 	t = tlh_target_get(hProcess, PROCESS_VM_READ, &ret);
 	if (!t)
 		goto fail;
 	if (out_of_bounds(src, nSize) ||
-	    out_of_bounds((uintptr_t)lpBuffer, nSize))
+	    out_of_bounds((uintptr_t)lpBuffer, nSize)) {
 		ret = -EFAULT;
-	else
-		ret = tlh_os_read_target(t, src, lpBuffer, nSize);
+	} else {
+		ret = tlh_os_read_count(t, src, lpBuffer, nSize,
+					lpNumberOfBytesRead);
+		known = ret != -ESRCH && ret != -EPERM && ret != -EFAULT;
+	}
 	tlh_target_put(t);
 	if (ret == -ESRCH)
 		ret = -EIO;
@@ -104,7 +127,9 @@ done:
 	return TRUE;
 
 fail:
-	if (lpNumberOfBytesRead)
+	if (lpNumberOfBytesRead &&
+	    (known || !tlh_os_writable(lpNumberOfBytesRead,
+				       sizeof(*lpNumberOfBytesRead))))
 		*lpNumberOfBytesRead = 0;
 	tlh_error_set(ret);
 	return FALSE;

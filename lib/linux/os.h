@@ -96,6 +96,22 @@ int tlh_os_read(pid_t pid, uintptr_t src, void *dst, size_t n);
 int tlh_os_read_target(const struct tlh_target *t, uintptr_t src, void *dst,
 		       size_t n);
 
+/*
+ * tlh_os_read_target() for a caller that then stores a size_t at @count
+ * (NULL: none), as Windows stores lpNumberOfBytesRead; it may lie
+ * anywhere, in @dst too.  Whether @count takes a write is found before
+ * anything reaches @dst, in the read's own first system call where that
+ * can be done: if it does not, the call fails with -EFAULT, after the
+ * process's own errors (-ESRCH, -EPERM) and before the range's, and
+ * neither @dst nor @count is written.  After any return but -ESRCH,
+ * -EPERM and -EFAULT, @count is known to take a write.
+ */
+int tlh_os_read_count(const struct tlh_target *t, uintptr_t src, void *dst,
+		      size_t n, size_t *count);
+
+/* 0 if the caller can write the @n bytes at @p, else -EFAULT. */
+int tlh_os_writable(const void *p, size_t n);
+
 /* A target with no token and no pidfd: whatever process has @pid. */
 #define TLH_TARGET_PID(p)	{ (p), -1, 0, 0, { 0 } }
 

@@ -58,6 +58,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -80,6 +81,7 @@
 	 (((oparg) & 0xfff) << 12) | ((cmparg) & 0xfff))
 #endif
 
+#include "fdcache.h"
 #include "maps.h"
 #include "os.h"
 #include "procfs.h"
@@ -353,26 +355,94 @@ one_page(uintptr_t a, size_t n, size_t pg)
 	return !((a ^ (a + n - 1)) & ~(uintptr_t)(pg - 1));
 }
 
+/* [a, a + n) and [b, b + n) share a byte. */
+static int
+overlap(uintptr_t a, uintptr_t b, size_t n)
+{
+	return a < b + n && b < a + n;
+}
+
+int
+tlh_os_writable(const void *p, size_t n)
+{
+	return dest_writable((uintptr_t)p, n);
+}
+
 /*
- * A read that failed or came back short, found out slowly and in Windows'
- * order: the process, the source (pass one alone, into our own buffer),
- * then the destination.  If the source reads whole now (it changed during
- * the first attempt), that copy is delivered: a complete read.
+ * The caller's count (Windows' lpNumberOfBytesRead), which it stores
+ * after the read: where it lies, and whether it is known to take a write.
+ */
+struct count {
+	void *at;		/* NULL: none */
+	int ok;
+};
+
+/* 0 if the count takes a write, or there is none; else -EFAULT. */
+static int
+count_check(struct count *c)
+{
+	if (!c->at || c->ok)
+		return 0;
+	if (dest_writable((uintptr_t)c->at, sizeof(size_t)))
+		return -EFAULT;
+	c->ok = 1;
+	return 0;
+}
+
+/*
+ * Whether the count can be proven in the read's own first system call, by
+ * a byte of the source copied to it before anything else: one byte proves
+ * a page, so not a count that spans two; and not one that lies in the
+ * source, whose byte would change what is read when the source is the
+ * caller's.
  */
 static int
-read_slowly(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
+count_rides(const struct count *c, uintptr_t src, size_t n)
+{
+	uintptr_t a = (uintptr_t)c->at;
+
+	return a && !c->ok && one_page(a, sizeof(size_t), page_size()) &&
+	       (a + sizeof(size_t) <= src || a >= src + n);
+}
+
+/* A count that cannot ride: checked now, after the process's errors. */
+static int
+count_first(const struct tlh_target *t, struct count *c)
+{
+	int ret;
+
+	if (!count_check(c))
+		return 0;
+	ret = tlh_os_reach(t->pid);
+	return ret ? ret : -EFAULT;
+}
+
+/*
+ * A read that failed or came back short, found out slowly and in Windows'
+ * order: the process, the count, the source (pass one alone, into our own
+ * buffer), then the destination.  If the source reads whole now (it
+ * changed during the first attempt), that copy is delivered: a complete
+ * read.
+ */
+static int
+read_slowly(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
+	    struct count *c)
 {
 	struct iovec local[2] = { { NULL, 0 }, { bounce, n } };
 	struct iovec remote[2] = { { NULL, 0 }, { (void *)src, n } };
 	ssize_t got;
-	int ret;
+	int ret = 0;
 
 	got = token_pvr(t, local, 1, remote, 1);
 	if (got == -2)
 		return -ESRCH;
 	if (got < 0)
-		return classify(t->pid, errno);
-	if ((size_t)got < n)
+		ret = classify(t->pid, errno);
+	if (ret && ret != -EIO)
+		return ret;
+	if (count_check(c))
+		return -EFAULT;
+	if (ret || (size_t)got < n)
 		return -EIO;
 	ret = dest_writable((uintptr_t)dst, n);
 	if (!ret)
@@ -381,33 +451,47 @@ read_slowly(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
 }
 
 static int
-read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
+read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
+	   struct count *c)
 {
-	struct iovec local[2 + DST_PAGES_MAX];
-	struct iovec remote[2 + DST_PAGES_MAX];
+	struct iovec local[3 + DST_PAGES_MAX];
+	struct iovec remote[3 + DST_PAGES_MAX];
 	uintptr_t d = (uintptr_t)dst, s, e;
-	size_t pg = page_size(), nl = 1, nr = 1;
+	size_t pg = page_size(), nl = 1, nr = 1, k = 0;
 	ssize_t got;
 	int ret;
 
+	/* The count first, proven by a byte of the source copied to it. */
+	if (count_rides(c, src, n)) {
+		local[nl].iov_base = c->at;
+		local[nl++].iov_len = 1;
+		remote[nr].iov_base = (void *)src;
+		remote[nr++].iov_len = 1;
+		k = 1;
+	} else if ((ret = count_first(t, c))) {
+		return ret;
+	}
+
 	/*
-	 * One source page and one destination page: the kernel pins the
-	 * source page once and copies it whole or not at all, so one pass
-	 * straight into the buffer is all or nothing by itself.
+	 * One source page and one destination page, apart: the kernel pins
+	 * the source page once and copies it whole or not at all, so one
+	 * pass straight into the buffer is all or nothing by itself.
 	 */
-	if (one_page(src, n, pg) && one_page(d, n, pg)) {
-		local[1].iov_base = dst;
-		local[1].iov_len = n;
-		remote[1].iov_base = (void *)src;
-		remote[1].iov_len = n;
-		got = token_pvr(t, local, 1, remote, 1);
-		if (got == (ssize_t)n)
+	if (one_page(src, n, pg) && one_page(d, n, pg) && !overlap(src, d, n)) {
+		local[nl].iov_base = dst;
+		local[nl++].iov_len = n;
+		remote[nr].iov_base = (void *)src;
+		remote[nr++].iov_len = n;
+		got = token_pvr(t, local, nl - 1, remote, nr - 1);
+		if (got > 0 && k)
+			c->ok = 1;
+		if (got == (ssize_t)(k + n))
 			return 0;
 		if (got == -2)
 			return -ESRCH;
 		if (got < 0 && errno != EFAULT)
 			return classify(t->pid, errno);
-		return read_slowly(t, src, dst, n);
+		return read_slowly(t, src, dst, n, c);
 	}
 
 	local[nl].iov_base = bounce;
@@ -418,7 +502,7 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
 	/* Every destination page but the last, where pass two begins. */
 	e = (d + n - 1) & ~(pg - 1);
 	if (e > d && dest_writable(d, e - d))
-		return read_slowly(t, src, dst, n);
+		return read_slowly(t, src, dst, n, c);
 
 	for (e = d + n; e > d; e = s) {
 		s = (e - 1) & ~(pg - 1);
@@ -431,13 +515,29 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
 	}
 
 	got = token_pvr(t, local, nl - 1, remote, nr - 1);
-	if (got == (ssize_t)(2 * n))
+	if (got > 0 && k)
+		c->ok = 1;
+	if (got == (ssize_t)(k + 2 * n)) {
+		/*
+		 * Pass two read each source page again, in pieces cut at
+		 * the destination's page boundaries: a page the target
+		 * replaced meanwhile would arrive as two generations, and a
+		 * source that overlaps the destination in the caller's own
+		 * memory is changed by pass two itself.  Pass one took each
+		 * source page whole: where the two differ, its copy is the
+		 * answer.
+		 */
+		if (memcmp(dst, bounce, n))
+			memcpy(dst, bounce, n);
 		return 0;
+	}
 	if (got == -2)
 		return -ESRCH;
-	if (got < 0)
+	if (got < 0 && (errno != EFAULT || !k))
 		return classify(t->pid, errno);
-	if ((size_t)got < n)
+	if (got <= 0)
+		return read_slowly(t, src, dst, n, c);	/* count, or source */
+	if ((size_t)got < k + n)
 		return -EIO;
 	/* Pass one read it all; pass two stopped at our buffer or because
 	 * the target changed between the passes.  In the second case pass
@@ -448,29 +548,80 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
 	return ret;
 }
 
-/* One-byte reads of each listed address, PROBES_MAX per system call. */
+/*
+ * One-byte reads of each listed address, PROBES_MAX per system call.  The
+ * first call also takes the token of the address space the maps were
+ * read from (-ESTALE if it is not the pid's now), and proves the count
+ * with the first probe's byte.
+ */
 struct probes {
 	pid_t pid;
 	uintptr_t end;		/* end of the range being checked */
-	struct iovec at[PROBES_MAX];
-	size_t n;
+	struct iovec at[1 + PROBES_MAX];	/* at[0]: the token's */
+	size_t n;		/* probes in at[1..n] */
+	struct tlh_maps_token tok;	/* tok.addr 0: none to take */
+	struct count *c;	/* a count to prove, or NULL */
 };
+
+static void
+probes_init(struct probes *pr, pid_t pid, uintptr_t src, size_t n,
+	    struct count *c)
+{
+	pr->pid = pid;
+	pr->end = src + n;
+	pr->n = 1;		/* the first byte */
+	pr->at[1].iov_base = (void *)src;
+	pr->at[1].iov_len = 1;
+	pr->tok.addr = 0;
+	pr->c = count_rides(c, src, n) ? c : NULL;
+}
 
 static int
 probes_flush(struct probes *pr)
 {
-	struct iovec local = { sink, pr->n };
+	unsigned char seen[sizeof(pr->tok.bytes)];
+	struct iovec local[3], *remote = pr->at + 1;
+	size_t nl = 0, nr = pr->n, lead = 0, k = 0;
 	ssize_t got;
+	int ret;
 
-	if (!pr->n)
+	if (!pr->n && !pr->tok.addr)
 		return 0;
-	got = process_vm_readv(pr->pid, &local, 1, pr->at, pr->n, 0);
-	if (got < 0)
+	if (pr->tok.addr) {
+		local[nl].iov_base = seen;
+		local[nl++].iov_len = sizeof(seen);
+		pr->at[0].iov_base = (void *)pr->tok.addr;
+		pr->at[0].iov_len = sizeof(seen);
+		remote = pr->at;
+		nr++;
+		lead = sizeof(seen);
+	}
+	if (pr->c && pr->n) {
+		local[nl].iov_base = pr->c->at;
+		local[nl++].iov_len = 1;
+		k = 1;
+	}
+	if (pr->n > k) {
+		local[nl].iov_base = sink;
+		local[nl++].iov_len = pr->n - k;
+	}
+	got = process_vm_readv(pr->pid, local, nl, remote, nr, 0);
+	if (got < 0 && errno != EFAULT)
 		return classify(pr->pid, errno);
-	if ((size_t)got != pr->n)
-		return -EIO;
+	if (got < 0)
+		got = 0;
+	if (lead && ((size_t)got < lead || memcmp(seen, pr->tok.bytes, lead)))
+		return -ESTALE;
+	pr->tok.addr = 0;
+	if (k && (size_t)got > lead)
+		pr->c->ok = 1;
+	ret = (size_t)got == lead + pr->n ? 0 : -EIO;
+	if (ret && k && (size_t)got == lead && count_check(pr->c))
+		ret = -EFAULT;	/* the count's byte, not the source's */
+	if (k)
+		pr->c = NULL;
 	pr->n = 0;
-	return 0;
+	return ret;
 }
 
 /* Without the maps: a one-byte probe of every page of the range. */
@@ -483,8 +634,8 @@ probe_pages(struct probes *pr, uintptr_t src, size_t n)
 
 	pr->n = 0;
 	for (p = src; p < src + n; p = (p & ~(pg - 1)) + pg) {
-		pr->at[pr->n].iov_base = (void *)p;
-		pr->at[pr->n++].iov_len = 1;
+		pr->at[1 + pr->n].iov_base = (void *)p;
+		pr->at[1 + pr->n++].iov_len = 1;
 		if (pr->n == PROBES_MAX) {
 			ret = probes_flush(pr);
 			if (ret)
@@ -501,8 +652,8 @@ check_source_vma(const struct tlh_vma *vma, void *arg)
 	struct probes *pr = arg;
 	uintptr_t last = (vma->end < pr->end ? vma->end : pr->end) - 1;
 
-	pr->at[pr->n].iov_base = (void *)last;
-	pr->at[pr->n++].iov_len = 1;
+	pr->at[1 + pr->n].iov_base = (void *)last;
+	pr->at[1 + pr->n++].iov_len = 1;
 	return pr->n == PROBES_MAX ? probes_flush(pr) : 0;
 }
 
@@ -525,67 +676,217 @@ check_dest_vma(const struct tlh_vma *vma, void *arg)
  * page must be probed instead.
  */
 static int
-guards(pid_t pid, uintptr_t start, size_t n)
+guards(pid_t pid, uintptr_t start, size_t n, unsigned int flags)
 {
-	int g = tlh_maps_guarded(pid, start, start + n);
+	int g = tlh_maps_guarded_flags(pid, start, start + n, flags);
 
 	if (g == 0 || g == -ENOTTY)	/* none, or a kernel without them */
 		return 0;
 	return g > 0 ? -EIO : 1;
 }
 
+/* The maps could not be had: no /proc, hidden, no descriptor free, or
+ * kept descriptors taken away twice. */
 static int
-read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
+no_maps(int ret)
+{
+	return ret == -ESRCH || ret == -EPERM || ret == -ENOSYS ||
+	       ret == -EMFILE || ret == -ENFILE || ret == -EBADF;
+}
+
+/*
+ * The source's checks, the count's with them.  The target's maps come
+ * from a kept descriptor, and the probes' system call takes the token of
+ * the address space that descriptor answers for: -ESTALE when the pid has
+ * another now (the caller forgets the descriptor and checks again).
+ */
+static int
+check_source(pid_t pid, uintptr_t src, size_t n, struct count *c)
 {
 	struct probes pr;
-	uintptr_t d = (uintptr_t)dst, dend = d + n;
-	struct iovec local[2], remote[2];
-	pid_t pid = t->pid;
-	size_t done, len;
-	ssize_t got;
-	int ret, reach;
-	pid_t self;
+	int ret, flushed;
 
 	/* The first byte is probed with the last page of each mapping: the
 	 * probe's system call also says whether the process can be read. */
-	pr.pid = pid;
-	pr.end = src + n;
-	pr.n = 1;
-	pr.at[0].iov_base = (void *)src;
-	pr.at[0].iov_len = 1;
-
-	ret = tlh_maps_check(pid, src, src + n, TLH_VMA_READ,
-			     check_source_vma, &pr);
+	probes_init(&pr, pid, src, n, c);
+	ret = tlh_maps_check_token(pid, src, src + n,
+				   TLH_VMA_READ | TLH_MAPS_UNCHECKED,
+				   check_source_vma, &pr, &pr.tok);
 	if (!ret)
-		ret = probes_flush(&pr);
-	if (!ret)
-		ret = guards(pid, src, n);
-	else if (ret == -ESRCH || ret == -EPERM || ret == -ENOSYS)
-		ret = 1;	/* no maps to read */
+		ret = guards(pid, src, n, TLH_MAPS_UNCHECKED);
+	if (ret == -ENXIO || ret == -EACCES)
+		ret = -EIO;
+	if (!ret || ret == -EIO || ret == 1) {
+		/*
+		 * What the maps said, a refusal too, holds only if they were
+		 * the pid's own: the probes' call reads the token.  It also
+		 * says first whether the process can be read at all: its
+		 * errors come before the range's.
+		 */
+		flushed = probes_flush(&pr);
+		if (flushed == -ESTALE || (flushed && flushed != -EIO) ||
+		    !ret)
+			ret = flushed;
+	} else if (no_maps(ret)) {
+		ret = 1;
+	}
 	if (ret == 1)
 		ret = probe_pages(&pr, src, n);
 	if (ret == -ENXIO || ret == -EACCES)
 		ret = -EIO;
-	/* The process's errors come before the range's. */
-	if (ret == -EIO && (reach = tlh_os_reach(pid)))
-		ret = reach;
-	if (ret)
-		return ret;
+	/* Then the count's, then the range's. */
+	if (ret == -EIO && count_check(c))
+		return -EFAULT;
+	return ret;
+}
 
-	self = getpid();
+/* The destination, in the caller @self: every byte of it takes a write. */
+static int
+check_dest(pid_t self, uintptr_t d, size_t n)
+{
+	uintptr_t dend = d + n;
+	int ret;
+
 	ret = tlh_maps_check(self, d, dend, TLH_VMA_WRITE, check_dest_vma,
 			     &dend);
 	if (!ret)
-		ret = guards(self, d, n);
-	else if (ret == -ESRCH || ret == -EPERM || ret == -ENOSYS)
+		ret = guards(self, d, n, 0);
+	else if (no_maps(ret))
 		ret = 1;
 	if (ret == 1)
 		ret = dest_writable(d, n);
 	if (ret == -ENXIO || ret == -EACCES || ret == -EIO)
 		ret = -EFAULT;
-	if (ret)
-		return ret;
+	return ret;
+}
 
+/*
+ * Whether @pid shares the caller's address space: the caller itself, one
+ * of its threads, a child made with CLONE_VM.
+ */
+static int
+shares_memory(pid_t self, pid_t pid)
+{
+	if (pid == self)
+		return 1;
+#ifdef SYS_kcmp
+	return syscall(SYS_kcmp, self, pid, 1 /* KCMP_VM */, 0, 0) == 0;
+#else
+	return 0;
+#endif
+}
+
+/*
+ * The copy of a read whose source and destination overlap in one address
+ * space, as memmove() makes it: through the private buffer, a piece at a
+ * time, from the end when the destination lies above the source.
+ */
+static int
+copy_overlapping(const struct tlh_target *t, uintptr_t src,
+		 unsigned char *dst, size_t n)
+{
+	struct iovec local[2], remote[2];
+	int down = (uintptr_t)dst > src;
+	size_t done, len, at;
+	ssize_t got;
+
+	for (done = 0; done < n; done += len) {
+		len = n - done < SMALL_MAX ? n - done : SMALL_MAX;
+		at = down ? n - done - len : done;
+		local[1].iov_base = bounce;
+		local[1].iov_len = len;
+		remote[1].iov_base = (void *)(src + at);
+		remote[1].iov_len = len;
+		got = token_pvr(t, local, 1, remote, 1);
+		if (got == -2)
+			return -ESRCH;
+		if (got < 0)
+			return classify(t->pid, errno);
+		if ((size_t)got < len)
+			return -EIO;
+		memcpy(dst + at, bounce, len);
+	}
+	return 0;
+}
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open	434	/* the same number on every architecture */
+#endif
+
+/*
+ * A pidfd for @pid, which says afterwards whether that process lived
+ * through the read, or -1 if there can be none (no pidfds before Linux
+ * 5.3, no descriptor free; a thread's before 6.9); -ESRCH.
+ */
+static int
+pin_open(pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0 && errno == EINVAL)	/* not a process: a thread */
+		fd = (int)syscall(SYS_pidfd_open, pid, O_EXCL /* THREAD */);
+	if (fd < 0 && errno == ESRCH)
+		return -ESRCH;
+	return fd < 0 ? -1 : fd;
+}
+
+/* 0 while the process of pidfd @fd lives, else -ESRCH. */
+static int
+pin_check(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	int ret;
+
+	do
+		ret = poll(&p, 1, 0);
+	while (ret < 0 && errno == EINTR);
+	return ret == 0 ? 0 : -ESRCH;
+}
+
+/*
+ * Large reads check first and copy once.  The pid is looked up by every
+ * step, so the call pins the process it began with: the target's own
+ * pidfd or start time, or a pidfd taken now; a process that exited
+ * before the copy ended (its pid perhaps another's by then) fails the
+ * read.
+ */
+static int
+read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
+	   struct count *c)
+{
+	uintptr_t d = (uintptr_t)dst;
+	struct iovec local[2], remote[2];
+	pid_t pid = t->pid, self = getpid();
+	int ret, attempt, pin = -1, other = pid != self;
+	size_t done, len;
+	ssize_t got;
+
+	if (other && t->pidfd < 0 && !t->start) {
+		pin = pin_open(pid);
+		if (pin == -ESRCH)
+			return -ESRCH;
+	}
+	for (attempt = 0;; attempt++) {
+		ret = check_source(pid, src, n, c);
+		if (ret != -ESTALE)
+			break;
+		tlh_fdcache_forget(pid);
+		if (attempt) {
+			ret = -EIO;	/* its address space keeps changing */
+			break;
+		}
+	}
+	if (!ret)
+		ret = count_check(c);
+	if (!ret)
+		ret = check_dest(self, d, n);
+	if (ret)
+		goto out;
+
+	if (overlap(src, d, n) && shares_memory(self, pid)) {
+		ret = copy_overlapping(t, src, dst, n);
+		goto done;
+	}
 	for (done = 0; done < n; done += (size_t)got) {
 		len = n - done < CHUNK_MAX ? n - done : CHUNK_MAX;
 		local[1].iov_base = (char *)dst + done;
@@ -593,17 +894,31 @@ read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
 		remote[1].iov_base = (void *)(src + done);
 		remote[1].iov_len = len;
 		got = token_pvr(t, local, 1, remote, 1);
-		if (got == -2)
-			return -ESRCH;
+		if (got == -2) {
+			ret = -ESRCH;
+			goto out;
+		}
 		if (got < 0) {
 			ret = classify(pid, errno);
-			return ret == -EIO && !page_writable(d + done) ?
-			       -EFAULT : ret;
+			if (ret == -EIO && !page_writable(d + done))
+				ret = -EFAULT;
+			goto out;
 		}
-		if (got == 0)
-			return -EIO;
+		if (got == 0) {
+			ret = -EIO;
+			goto out;
+		}
 	}
-	return 0;
+done:
+	/* Then it was one process from start to end. */
+	if (!ret && other && (pin >= 0 ? pin_check(pin) :
+			      t->pidfd >= 0 || t->start ?
+			      tlh_os_target_check(t) : 0))
+		ret = t->start ? -ESRCH : -EIO;
+out:
+	if (pin >= 0)
+		close(pin);
+	return ret;
 }
 
 static int
@@ -630,7 +945,7 @@ read_mem(int fd, pid_t pid, uintptr_t src, void *dst, size_t n)
 
 	ret = tlh_maps_check(pid, src, src + n, TLH_VMA_READ, no_check, NULL);
 	if (!ret)
-		ret = guards(pid, src, n);
+		ret = guards(pid, src, n, 0);
 	if (ret == -ENXIO || ret == -EACCES || ret == 1)
 		ret = -EIO;	/* 1: guards unknown, and no probe to ask */
 	if (ret)
@@ -656,7 +971,7 @@ read_mem(int fd, pid_t pid, uintptr_t src, void *dst, size_t n)
 	ret = tlh_maps_check(self, d, dend, TLH_VMA_WRITE, check_dest_vma,
 			     &dend);
 	if (!ret)
-		ret = guards(self, d, n);
+		ret = guards(self, d, n, 0);
 	if (ret == 1 || ret == -ESRCH || ret == -EPERM || ret == -ENOSYS)
 		ret = dest_writable(d, n);
 	if (ret == -ENXIO || ret == -EACCES || ret == -EIO)
@@ -685,14 +1000,15 @@ tlh_os_read(pid_t pid, uintptr_t src, void *dst, size_t n)
 
 /* The read; without a pidfd or start time, @t is only a pid. */
 static int
-read_target(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
+read_target(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
+	    struct count *c)
 {
 	pid_t pid = t->pid;
 	int ret = -ENOSYS, alt, fd;
 
 	if (!__atomic_load_n(&no_pvr, __ATOMIC_RELAXED)) {
-		ret = n <= SMALL_MAX ? read_small(t, src, dst, n) :
-				       read_large(t, src, dst, n);
+		ret = n <= SMALL_MAX ? read_small(t, src, dst, n, c) :
+				       read_large(t, src, dst, n, c);
 		if (ret == -ENOSYS)
 			__atomic_store_n(&no_pvr, 1, __ATOMIC_RELAXED);
 		if (ret != -ENOSYS && ret != -EPERM)
@@ -702,32 +1018,58 @@ read_target(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
 	fd = t->start ? tlh_os_target_mem(t, O_RDONLY) : mem_open(pid);
 	if (fd < 0)
 		return ret == -EPERM && fd != -ESRCH ? ret : fd;
-	alt = read_mem(fd, pid, src, dst, n);
+	alt = count_check(c) ? -EFAULT : read_mem(fd, pid, src, dst, n);
 	close(fd);
 	return alt;
+}
+
+/*
+ * The read, with the checks a target's process must pass before and
+ * after it.  A process that has exited is refused before anything is
+ * read: its pid may already name another.  The token, read with the
+ * data, catches a pid that changed hands after this check, unless the new
+ * process is a fork of the old one's, without exec, and so holds the same
+ * token (see libtlhelp32(7)).  Without a pidfd the check reads the start
+ * time in /proc/<pid>/stat: slower, as exact.
+ */
+static int
+read_checked(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
+	     struct count *c)
+{
+	int ret;
+
+	if ((t->pidfd >= 0 || t->start) && tlh_os_target_check(t))
+		return -ESRCH;
+	ret = read_target(t, src, dst, n, c);
+
+	/* A process the handle names that is gone (not one that only hides
+	 * its memory) makes any failure -ESRCH. */
+	if (ret && ret != -EFAULT && t->start && tlh_os_target_check(t))
+		ret = -ESRCH;
+	return ret;
 }
 
 int
 tlh_os_read_target(const struct tlh_target *t, uintptr_t src, void *dst,
 		   size_t n)
 {
+	struct count c = { NULL, 0 };
+
+	return read_checked(t, src, dst, n, &c);
+}
+
+int
+tlh_os_read_count(const struct tlh_target *t, uintptr_t src, void *dst,
+		  size_t n, size_t *count)
+{
+	struct count c = { count, 0 };
 	int ret;
 
-	/*
-	 * A process that has exited is refused before anything is read: its
-	 * pid may already name another.  The token, read with the data,
-	 * catches a pid that changed hands after this check, unless the new
-	 * process is a fork of the old one's, without exec, and so holds the
-	 * same token (see libtlhelp32(7)).  Without a pidfd the check reads
-	 * the start time in /proc/<pid>/stat: slower, as exact.
-	 */
-	if ((t->pidfd >= 0 || t->start) && tlh_os_target_check(t))
-		return -ESRCH;
-	ret = read_target(t, src, dst, n);
-
-	/* A process the handle names that is gone (not one that only hides
-	 * its memory) makes any failure -ESRCH. */
-	if (ret && ret != -EFAULT && t->start && tlh_os_target_check(t))
-		ret = -ESRCH;
+	ret = read_checked(t, src, dst, n, &c);
+	/* After all but the process's errors and -EFAULT, the count is
+	 * known to take a write. */
+	if (ret && ret != -ESRCH && ret != -EPERM && ret != -EFAULT &&
+	    count_check(&c))
+		ret = -EFAULT;
 	return ret;
 }
