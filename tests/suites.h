@@ -14,5 +14,6 @@ Suite *unicode_suite(void);
 Suite *confined_suite(void);
 Suite *churn_suite(void);
 Suite *process_suite(void);
+Suite *reliable_suite(void);
 
 #endif
