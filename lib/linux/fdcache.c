@@ -333,6 +333,13 @@ tlh_fdcache_token(pid_t pid, uintptr_t *addr, unsigned char *token)
 	return -ENOENT;
 }
 
+pid_t
+tlh_fdcache_self(void)
+{
+	pthread_once(&once, setup);
+	return __atomic_load_n(&self, __ATOMIC_RELAXED);
+}
+
 void
 tlh_fdcache_forget(pid_t pid)
 {

@@ -52,6 +52,12 @@ void tlh_fdcache_unlock(void);
  */
 int tlh_fdcache_token(pid_t pid, uintptr_t *addr, unsigned char *token);
 
+/*
+ * The caller's pid without a system call: noted when the cache is first
+ * used and again in a child after fork().
+ */
+pid_t tlh_fdcache_self(void);
+
 /* tlh_fdcache_drop() with the cache unlocked: @pid's token did not match. */
 void tlh_fdcache_forget(pid_t pid);
 

@@ -90,6 +90,7 @@
 #define DST_PAGES_MAX	(SMALL_MAX / 4096u + 1)
 #define PROBES_MAX	64		/* one-byte probes per system call */
 #define CHUNK_MAX	((size_t)1 << 30)	/* within MAX_RW_COUNT */
+#define POPULATE_MAX	(64u << 10)	/* destinations checked page by page */
 
 /*
  * Where the probes put what they read.  Only the kernel ever writes it and
@@ -97,8 +98,14 @@
  */
 static unsigned char sink[PROBES_MAX];
 
-/* Pass one's private copy of a small read. */
-static __thread unsigned char bounce[SMALL_MAX];
+/*
+ * Pass one's private copy of a small read, aligned for the kernel's copy;
+ * a count that rides on pass one takes its first byte, which then lies
+ * just before it.
+ */
+static __thread unsigned char bounce_room[64 + SMALL_MAX]
+	__attribute__((aligned(64)));
+#define bounce	(bounce_room + 64)
 
 /* Where a read puts the token it takes with the data. */
 static __thread unsigned char token_seen[16];
@@ -355,11 +362,11 @@ one_page(uintptr_t a, size_t n, size_t pg)
 	return !((a ^ (a + n - 1)) & ~(uintptr_t)(pg - 1));
 }
 
-/* [a, a + n) and [b, b + n) share a byte. */
+/* [a, a + an) and [b, b + bn) share no byte. */
 static int
-overlap(uintptr_t a, uintptr_t b, size_t n)
+apart(uintptr_t a, size_t an, uintptr_t b, size_t bn)
 {
-	return a < b + n && b < a + n;
+	return a + an <= b || b + bn <= a;
 }
 
 int
@@ -402,7 +409,7 @@ count_rides(const struct count *c, uintptr_t src, size_t n)
 	uintptr_t a = (uintptr_t)c->at;
 
 	return a && !c->ok && one_page(a, sizeof(size_t), page_size()) &&
-	       (a + sizeof(size_t) <= src || a >= src + n);
+	       apart(a, sizeof(size_t), src, n);
 }
 
 /* A count that cannot ride: checked now, after the process's errors. */
@@ -450,23 +457,28 @@ read_slowly(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	return ret;
 }
 
+/*
+ * Small reads.  A count that rides takes the first byte of the data, in
+ * the same system call, where it proves itself writable; the byte is put
+ * in its place afterwards.  So that byte must not be overwritten before
+ * it is taken back: a count inside the destination is checked first.
+ */
 static int
 read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	   struct count *c)
 {
 	struct iovec local[3 + DST_PAGES_MAX];
-	struct iovec remote[3 + DST_PAGES_MAX];
+	struct iovec remote[2 + DST_PAGES_MAX];
 	uintptr_t d = (uintptr_t)dst, s, e;
-	size_t pg = page_size(), nl = 1, nr = 1, k = 0;
+	size_t pg = page_size(), nl = 1, nr = 1, k = 0, want = n;
+	unsigned char *first;
 	ssize_t got;
 	int ret;
 
-	/* The count first, proven by a byte of the source copied to it. */
-	if (count_rides(c, src, n)) {
+	if (count_rides(c, src, n) &&
+	    apart((uintptr_t)c->at, sizeof(size_t), d, n)) {
 		local[nl].iov_base = c->at;
 		local[nl++].iov_len = 1;
-		remote[nr].iov_base = (void *)src;
-		remote[nr++].iov_len = 1;
 		k = 1;
 	} else if ((ret = count_first(t, c))) {
 		return ret;
@@ -477,16 +489,28 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	 * the source page once and copies it whole or not at all, so one
 	 * pass straight into the buffer is all or nothing by itself.
 	 */
-	if (one_page(src, n, pg) && one_page(d, n, pg) && !overlap(src, d, n)) {
-		local[nl].iov_base = dst;
-		local[nl++].iov_len = n;
+	if (one_page(src, n, pg) && one_page(d, n, pg) && apart(src, n, d, n)) {
+		/* One byte alone would leave nothing to prove its page: the
+		 * count then takes a byte of its own. */
+		if (k && n == 1) {
+			remote[nr].iov_base = (void *)src;
+			remote[nr++].iov_len = 1;
+			want = 2;
+			k = 0;
+		}
+		first = dst;
+		local[nl].iov_base = first + k;
+		local[nl++].iov_len = n - k;
 		remote[nr].iov_base = (void *)src;
 		remote[nr++].iov_len = n;
 		got = token_pvr(t, local, nl - 1, remote, nr - 1);
-		if (got > 0 && k)
+		if (got > 0 && c->at)
 			c->ok = 1;
-		if (got == (ssize_t)(k + n))
+		if (got == (ssize_t)want) {
+			if (k)
+				*first = *(unsigned char *)c->at;
 			return 0;
+		}
 		if (got == -2)
 			return -ESRCH;
 		if (got < 0 && errno != EFAULT)
@@ -494,8 +518,9 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		return read_slowly(t, src, dst, n, c);
 	}
 
+	first = bounce - k;
 	local[nl].iov_base = bounce;
-	local[nl++].iov_len = n;
+	local[nl++].iov_len = n - k;
 	remote[nr].iov_base = (void *)src;
 	remote[nr++].iov_len = n;
 
@@ -517,7 +542,9 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	got = token_pvr(t, local, nl - 1, remote, nr - 1);
 	if (got > 0 && k)
 		c->ok = 1;
-	if (got == (ssize_t)(k + 2 * n)) {
+	if (got >= (ssize_t)n && k)
+		*first = *(unsigned char *)c->at;
+	if (got == (ssize_t)(2 * n)) {
 		/*
 		 * Pass two read each source page again, in pieces cut at
 		 * the destination's page boundaries: a page the target
@@ -527,8 +554,8 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		 * source page whole: where the two differ, its copy is the
 		 * answer.
 		 */
-		if (memcmp(dst, bounce, n))
-			memcpy(dst, bounce, n);
+		if (memcmp(dst, first, n))
+			memcpy(dst, first, n);
 		return 0;
 	}
 	if (got == -2)
@@ -537,14 +564,14 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		return classify(t->pid, errno);
 	if (got <= 0)
 		return read_slowly(t, src, dst, n, c);	/* count, or source */
-	if ((size_t)got < k + n)
+	if ((size_t)got < n)
 		return -EIO;
 	/* Pass one read it all; pass two stopped at our buffer or because
 	 * the target changed between the passes.  In the second case pass
 	 * one's copy is the answer. */
 	ret = dest_writable(d, n);
 	if (!ret)
-		memcpy(dst, bounce, n);
+		memcpy(dst, first, n);
 	return ret;
 }
 
@@ -697,11 +724,13 @@ no_maps(int ret)
 /*
  * The source's checks, the count's with them.  The target's maps come
  * from a kept descriptor, and the probes' system call takes the token of
- * the address space that descriptor answers for: -ESTALE when the pid has
- * another now (the caller forgets the descriptor and checks again).
+ * the address space that descriptor answers for (@tok, for the copy to
+ * take again): -ESTALE when the pid has another now (the caller forgets
+ * the descriptor and checks again).
  */
 static int
-check_source(pid_t pid, uintptr_t src, size_t n, struct count *c)
+check_source(pid_t pid, uintptr_t src, size_t n, struct count *c,
+	     struct tlh_maps_token *tok)
 {
 	struct probes pr;
 	int ret, flushed;
@@ -712,6 +741,7 @@ check_source(pid_t pid, uintptr_t src, size_t n, struct count *c)
 	ret = tlh_maps_check_token(pid, src, src + n,
 				   TLH_VMA_READ | TLH_MAPS_UNCHECKED,
 				   check_source_vma, &pr, &pr.tok);
+	*tok = pr.tok;
 	if (!ret)
 		ret = guards(pid, src, n, TLH_MAPS_UNCHECKED);
 	if (ret == -ENXIO || ret == -EACCES)
@@ -740,13 +770,22 @@ check_source(pid_t pid, uintptr_t src, size_t n, struct count *c)
 	return ret;
 }
 
-/* The destination, in the caller @self: every byte of it takes a write. */
+/*
+ * The destination, in the caller @self: every byte of it takes a write.
+ * Up to POPULATE_MAX bytes, one MADV_POPULATE_WRITE over its pages asks
+ * exactly that, each page, for less than the maps and guards would cost
+ * (and the copy takes the faults it takes anyway); larger ones are checked
+ * against the caller's own maps.
+ */
 static int
 check_dest(pid_t self, uintptr_t d, size_t n)
 {
-	uintptr_t dend = d + n;
+	uintptr_t dend = d + n, pg = page_size(), a = d & ~(pg - 1);
 	int ret;
 
+	if (n <= POPULATE_MAX && populate_works())
+		return madvise((void *)a, ((dend + pg - 1) & ~(pg - 1)) - a,
+			       MADV_POPULATE_WRITE) ? -EFAULT : 0;
 	ret = tlh_maps_check(self, d, dend, TLH_VMA_WRITE, check_dest_vma,
 			     &dend);
 	if (!ret)
@@ -845,10 +884,11 @@ pin_check(int fd)
 
 /*
  * Large reads check first and copy once.  The pid is looked up by every
- * step, so the call pins the process it began with: the target's own
- * pidfd or start time, or a pidfd taken now; a process that exited
- * before the copy ended (its pid perhaps another's by then) fails the
- * read.
+ * step, so the copy takes again the token the source's check took, and
+ * the process that passed the check is pinned until the copy ends: by the
+ * target's own pidfd or start time, or by a pidfd taken then.  A process
+ * that exited before the copy ended, its pid perhaps another's by then,
+ * fails the read.
  */
 static int
 read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
@@ -856,35 +896,40 @@ read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 {
 	uintptr_t d = (uintptr_t)dst;
 	struct iovec local[2], remote[2];
-	pid_t pid = t->pid, self = getpid();
+	struct tlh_maps_token tok;
+	struct tlh_target tt = *t;
+	pid_t pid = t->pid, self = tlh_fdcache_self();
 	int ret, attempt, pin = -1, other = pid != self;
 	size_t done, len;
 	ssize_t got;
 
+	for (attempt = 0;; attempt++) {
+		ret = check_source(pid, src, n, c, &tok);
+		if (ret != -ESTALE)
+			break;
+		tlh_fdcache_forget(pid);
+		if (attempt)
+			return -EIO;	/* its address space keeps changing */
+	}
+	if (!ret)
+		ret = count_check(c);
+	if (ret)
+		return ret;
 	if (other && t->pidfd < 0 && !t->start) {
 		pin = pin_open(pid);
 		if (pin == -ESRCH)
 			return -ESRCH;
 	}
-	for (attempt = 0;; attempt++) {
-		ret = check_source(pid, src, n, c);
-		if (ret != -ESTALE)
-			break;
-		tlh_fdcache_forget(pid);
-		if (attempt) {
-			ret = -EIO;	/* its address space keeps changing */
-			break;
-		}
+	if (other && !tt.token_addr && tok.addr) {
+		tt.token_addr = tok.addr;
+		memcpy(tt.token, tok.bytes, sizeof(tt.token));
 	}
-	if (!ret)
-		ret = count_check(c);
-	if (!ret)
-		ret = check_dest(self, d, n);
+	ret = check_dest(self, d, n);
 	if (ret)
 		goto out;
 
-	if (overlap(src, d, n) && shares_memory(self, pid)) {
-		ret = copy_overlapping(t, src, dst, n);
+	if (!apart(src, n, d, n) && shares_memory(self, pid)) {
+		ret = copy_overlapping(&tt, src, dst, n);
 		goto done;
 	}
 	for (done = 0; done < n; done += (size_t)got) {
@@ -893,16 +938,16 @@ read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		local[1].iov_len = len;
 		remote[1].iov_base = (void *)(src + done);
 		remote[1].iov_len = len;
-		got = token_pvr(t, local, 1, remote, 1);
+		got = token_pvr(&tt, local, 1, remote, 1);
 		if (got == -2) {
 			ret = -ESRCH;
-			goto out;
+			goto done;
 		}
 		if (got < 0) {
 			ret = classify(pid, errno);
 			if (ret == -EIO && !page_writable(d + done))
 				ret = -EFAULT;
-			goto out;
+			goto done;
 		}
 		if (got == 0) {
 			ret = -EIO;
@@ -910,10 +955,11 @@ read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		}
 	}
 done:
-	/* Then it was one process from start to end. */
-	if (!ret && other && (pin >= 0 ? pin_check(pin) :
-			      t->pidfd >= 0 || t->start ?
-			      tlh_os_target_check(t) : 0))
+	/* Then it was one process from the check to the end. */
+	if (ret == -ESRCH || (!ret && other &&
+			      (pin >= 0 ? pin_check(pin) :
+			       t->pidfd >= 0 || t->start ?
+			       tlh_os_target_check(t) : 0)))
 		ret = t->start ? -ESRCH : -EIO;
 out:
 	if (pin >= 0)
