@@ -955,12 +955,17 @@ read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		}
 	}
 done:
-	/* Then it was one process from the check to the end. */
-	if (ret == -ESRCH || (!ret && other &&
-			      (pin >= 0 ? pin_check(pin) :
-			       t->pidfd >= 0 || t->start ?
-			       tlh_os_target_check(t) : 0)))
-		ret = t->start ? -ESRCH : -EIO;
+	/*
+	 * Then it was one process from the check to the end.  A copy that
+	 * found another token, or no process (or, its pid reused, one
+	 * without an address space), means it changed during the read.
+	 */
+	if (other && (!ret || ret == -ESRCH || ret == -EPERM) &&
+	    (pin >= 0 ? pin_check(pin) :
+	     t->pidfd >= 0 || t->start ? tlh_os_target_check(t) : 0))
+		ret = -ESRCH;
+	if (ret == -ESRCH && !t->start)
+		ret = -EIO;	/* by pid: changed during the read */
 out:
 	if (pin >= 0)
 		close(pin);
