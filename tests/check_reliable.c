@@ -1390,9 +1390,9 @@ stolen_fn(void *arg)
 		if (len <= 0)
 			continue;
 		link[len] = '\0';
-		if (!strncmp(link, "/proc/", 6) && (strstr(link, "/maps") ||
-						    strstr(link, "/pagemap")) &&
-		    fd > top)
+		if (((!strncmp(link, "/proc/", 6) &&
+		      (strstr(link, "/maps") || strstr(link, "/pagemap"))) ||
+		     strstr(link, "pidfd")) && fd > top)
 			top = fd;
 	}
 	closedir(dir);
