@@ -382,6 +382,7 @@ tlh_os_writable(const void *p, size_t n)
 struct count {
 	void *at;		/* NULL: none */
 	int ok;
+	int touched;		/* a probe stored a byte of the source in it */
 };
 
 /* 0 if the count takes a write, or there is none; else -EFAULT. */
@@ -504,8 +505,8 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		remote[nr].iov_base = (void *)src;
 		remote[nr++].iov_len = n;
 		got = token_pvr(t, local, nl - 1, remote, nr - 1);
-		if (got > 0 && c->at)
-			c->ok = 1;
+		if (got > 0 && (k || want > n))
+			c->ok = c->touched = 1;
 		if (got == (ssize_t)want) {
 			if (k)
 				*first = *(unsigned char *)c->at;
@@ -541,7 +542,7 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 
 	got = token_pvr(t, local, nl - 1, remote, nr - 1);
 	if (got > 0 && k)
-		c->ok = 1;
+		c->ok = c->touched = 1;
 	if (got >= (ssize_t)n && k)
 		*first = *(unsigned char *)c->at;
 	if (got == (ssize_t)(2 * n)) {
@@ -641,7 +642,7 @@ probes_flush(struct probes *pr)
 		return -ESTALE;
 	pr->tok.addr = 0;
 	if (k && (size_t)got > lead)
-		pr->c->ok = 1;
+		pr->c->ok = pr->c->touched = 1;
 	ret = (size_t)got == lead + pr->n ? 0 : -EIO;
 	if (ret && k && (size_t)got == lead && count_check(pr->c))
 		ret = -EFAULT;	/* the count's byte, not the source's */
@@ -1104,7 +1105,7 @@ int
 tlh_os_read_target(const struct tlh_target *t, uintptr_t src, void *dst,
 		   size_t n)
 {
-	struct count c = { NULL, 0 };
+	struct count c = { NULL, 0, 0 };
 
 	return read_checked(t, src, dst, n, &c);
 }
@@ -1113,10 +1114,14 @@ int
 tlh_os_read_count(const struct tlh_target *t, uintptr_t src, void *dst,
 		  size_t n, size_t *count)
 {
-	struct count c = { count, 0 };
+	struct count c = { count, 0, 0 };
 	int ret;
 
 	ret = read_checked(t, src, dst, n, &c);
+	/* A count a probe wrote into is no longer untouched: the process,
+	 * readable then, went away during the read. */
+	if ((ret == -ESRCH || ret == -EPERM) && c.touched)
+		ret = -EIO;
 	/* After all but the process's errors and -EFAULT, the count is
 	 * known to take a write. */
 	if (ret && ret != -ESRCH && ret != -EPERM && ret != -EFAULT &&
