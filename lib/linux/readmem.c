@@ -919,7 +919,7 @@ read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	if (other && t->pidfd < 0 && !t->start) {
 		pin = pin_open(pid);
 		if (pin == -ESRCH)
-			return -ESRCH;
+			return -EIO;	/* gone since its source was checked */
 	}
 	if (other && !tt.token_addr && tok.addr) {
 		tt.token_addr = tok.addr;
