@@ -2,7 +2,8 @@
 # test-symbols.sh - the ABI of the built shared library is exactly the
 # version script: every name under a "global:" of lib/libtlhelp32.map is
 # exported, with the version of its node, and nothing else is.  Also, every
-# function the public header declares is in the map.
+# function <tlhelp32.h> declares is in the map, and every function in the
+# map is declared by <tlhelp32.h> or <windows.h>.
 #
 # Environment (from Makefile.am): top_srcdir, top_builddir, NM.
 # Exit 77 (skip) when no shared library was built (--disable-shared).
@@ -16,6 +17,7 @@ NM=${NM:-nm}
 so=$top_builddir/lib/.libs/libtlhelp32.so
 map=$top_srcdir/lib/libtlhelp32.map
 header=$top_srcdir/include/tlhelp32.h
+windows=$top_srcdir/include/windows.h
 
 if [ ! -f "$so" ]; then
 	echo "SKIP: $so not built (static-only build?)"
@@ -81,20 +83,28 @@ if ! cmp -s "$tmp/map-nodes" "$tmp/so-nodes"; then
 	fail=1
 fi
 
-# Each function declared in the public header: a line (outside comments
-# and preprocessor lines) holding "WINAPI Name(".
-sed -e 's,/\*.*\*/,,g' -e '/\/\*/,/\*\//d' -e '/^[[:blank:]]*#/d' "$header" |
+# Each function declared in a public header: a line (outside comments and
+# preprocessor lines) holding "WINAPI Name(".
+declared() {
+	sed -e 's,/\*.*\*/,,g' -e '/\/\*/,/\*\//d' -e '/^[[:blank:]]*#/d' "$1" |
 	sed -n "s/.*WINAPI[[:blank:]]\{1,\}\**\($ident\)[[:blank:]]*(.*/\1/p" |
-	LC_ALL=C sort -u >"$tmp/header"
+	LC_ALL=C sort -u
+}
+declared "$header" >"$tmp/header"
+declared "$windows" | cat - "$tmp/header" | LC_ALL=C sort -u >"$tmp/headers"
 sed 's/@@.*//' "$tmp/map" | LC_ALL=C sort -u >"$tmp/map-names"
 
 if [ ! -s "$tmp/header" ]; then
 	echo "FAIL: no function declarations found in $header"
 	fail=1
-elif ! cmp -s "$tmp/header" "$tmp/map-names"; then
-	echo "FAIL: functions declared in tlhelp32.h differ from $map"
-	echo "  (< only in the header, > only in the map)"
-	diff "$tmp/header" "$tmp/map-names" | grep '^[<>]' | sed 's/^/  /'
+elif [ -n "$(LC_ALL=C comm -23 "$tmp/header" "$tmp/map-names")" ]; then
+	echo "FAIL: functions declared in tlhelp32.h but not in $map:"
+	LC_ALL=C comm -23 "$tmp/header" "$tmp/map-names" | sed 's/^/  /'
+	fail=1
+fi
+if [ -n "$(LC_ALL=C comm -13 "$tmp/headers" "$tmp/map-names")" ]; then
+	echo "FAIL: functions in $map that no public header declares:"
+	LC_ALL=C comm -13 "$tmp/headers" "$tmp/map-names" | sed 's/^/  /'
 	fail=1
 fi
 
