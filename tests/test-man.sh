@@ -84,10 +84,9 @@ if [ "$pages" -eq 0 ]; then
 	fail=1
 fi
 
-# Functions the header declares: "WINAPI Name(" outside comments and
-# preprocessor lines.
-# Exported functions: the names ending in ';' in the map, but for the
-# "local: *;" catch-all.
+# Functions the header declares ("WINAPI Name(" outside comments and
+# preprocessor lines), and those the library exports (the names that end
+# in ';' in the map; the "local: *;" catch-all is no name).
 funcs=$( {
 	sed -e 's,/\*.*\*/,,g' -e '/\/\*/,/\*\//d' -e '/^[[:blank:]]*#/d' \
 		"$header" |
