@@ -37,7 +37,7 @@ static const struct {
 	{ EOPNOTSUPP,	ERROR_NOT_SUPPORTED },		/* a heap not known */
 	{ EUCLEAN,	ERROR_INVALID_DATA },		/* a heap not well formed */
 	{ ENOMSG,	ERROR_MR_MID_NOT_FOUND },	/* no such message */
-	{ ENOPKG,	ERROR_MUI_FILE_NOT_FOUND },	/* not in this language */
+	{ ENOPKG,	ERROR_MUI_FILE_NOT_FOUND },	/* no such language */
 	{ ENOEXEC,	ERROR_RESOURCE_TYPE_NOT_FOUND }, /* no message table */
 	{ ECANCELED,	ERROR_NO_WORK_DONE },		/* an empty message */
 };

@@ -222,7 +222,7 @@ struct spec {
 	int64_t width;		/* -1: none */
 	int64_t prec;		/* -1: none */
 	int width_star, prec_star;
-	int bits;		/* integer size: 8, 16, 32, 64, or 0 (pointer) */
+	int bits;		/* integer size: 8, 16, 32, 64; 0 pointer */
 	int charsize;		/* s, c: 0 the form's own, 1 narrow, 2 wide */
 	char conv;
 };
@@ -653,8 +653,9 @@ put_arg(struct job *j, const struct spec *sp, const struct arg *a)
 	int narrow = sp->charsize ? sp->charsize == 1 :
 		     (sp->conv == 's' || sp->conv == 'c') != j->wide;
 	uint32_t text[2 * sizeof(void *)];
+	static const char hex[] = "0123456789ABCDEF";
 	uint64_t u = a->u, mask;
-	size_t k;
+	size_t k, shift;
 	int64_t s;
 
 	switch (sp->conv) {
@@ -666,10 +667,11 @@ put_arg(struct job *j, const struct spec *sp, const struct arg *a)
 		text[0] = char_value(u, !narrow);
 		return put_padded(j, sp, text, 1);
 	case 'p':
-		for (k = 0; k < 2 * sizeof(void *); k++)
-			text[k] = (unsigned char)"0123456789ABCDEF"
-				[(uintptr_t)u >> (4 * (2 * sizeof(void *) - 1 - k))
-				 & 0xF];
+		/* as Windows prints a pointer: every digit, upper case */
+		for (k = 0; k < 2 * sizeof(void *); k++) {
+			shift = 4 * (2 * sizeof(void *) - 1 - k);
+			text[k] = (unsigned char)hex[u >> shift & 0xF];
+		}
 		return put_padded(j, sp, text, 2 * sizeof(void *));
 	}
 	mask = sp->bits == 64 ? UINT64_MAX :

@@ -71,7 +71,7 @@ static const struct {
 
 #define NTEXTS	(sizeof(texts) / sizeof(texts[0]))
 
-/* --- helpers --------------------------------------------------------------- */
+/* --- helpers ------------------------------------------------------------- */
 
 static size_t
 wlen(const WCHAR *w)
@@ -178,7 +178,7 @@ fmt_w(DWORD flags, const WCHAR *src, WCHAR *buf, DWORD n, ...)
 		      GetLastError()); \
 } while (0)
 
-/* --- system texts ---------------------------------------------------------- */
+/* --- system texts -------------------------------------------------------- */
 
 START_TEST(system_texts)
 {
@@ -261,8 +261,8 @@ START_TEST(every_header_code)
 		ck_assert_msg(f != NULL, "cannot open include/%s (set "
 			      "top_srcdir)", headers[h]);
 		while (fgets(line, sizeof(line), f)) {
-			if (sscanf(line, "#define %63s %lu", name, &code) != 2 ||
-			    strncmp(name, "ERROR_", 6))
+			if (sscanf(line, "#define %63s %lu", name, &code) !=
+			    2 || strncmp(name, "ERROR_", 6))
 				continue;
 			found++;
 			for (i = 0; i < NTEXTS && texts[i].code != code; i++)
@@ -327,7 +327,7 @@ START_TEST(hresult_codes)
 }
 END_TEST
 
-/* --- buffer sizes ---------------------------------------------------------- */
+/* --- buffer sizes -------------------------------------------------------- */
 
 /* Sizes around the exact fit, and nothing written past nSize. */
 START_TEST(buffer_sizes_a)
@@ -379,9 +379,9 @@ START_TEST(buffer_sizes_w)
 		} else {
 			ck_assert_uint_eq(r, len);
 			ck_assert(w_equals_ascii(w, text));
-			ck_assert_uint_eq(canary_at(w + len + 1, sizeof(w) -
-						    (len + 1) * sizeof(WCHAR)),
-					  sizeof(w) - (len + 1) * sizeof(WCHAR));
+			size_t rest = sizeof(w) - (len + 1) * sizeof(WCHAR);
+
+			ck_assert_uint_eq(canary_at(w + len + 1, rest), rest);
 		}
 	}
 }
@@ -406,7 +406,7 @@ START_TEST(buffer_sizes_multibyte)
 }
 END_TEST
 
-/* --- allocated buffers and LocalFree --------------------------------------- */
+/* --- allocated buffers and LocalFree ------------------------------------- */
 
 START_TEST(allocate_buffer)
 {
@@ -556,8 +556,8 @@ alloc_and_free(void *arg)
 	(void)arg;
 	for (i = 0; i < THREAD_ROUNDS; i++) {
 		if (FormatMessageA(SYS | FORMAT_MESSAGE_ALLOCATE_BUFFER, NULL,
-				   ERROR_NOACCESS, 0, (LPSTR)&p, 0, NULL) != 36 ||
-		    strcmp(p, "Invalid access to memory location.\r\n"))
+				   ERROR_NOACCESS, 0, (LPSTR)&p, 0, NULL) !=
+		    36 || strcmp(p, "Invalid access to memory location.\r\n"))
 			bad++;
 		if (LocalFree(fake) != fake ||
 		    GetLastError() != ERROR_INVALID_HANDLE)
@@ -584,7 +584,7 @@ START_TEST(local_free_threads)
 }
 END_TEST
 
-/* --- messages from strings ------------------------------------------------- */
+/* --- messages from strings ----------------------------------------------- */
 
 START_TEST(string_plain)
 {
@@ -689,7 +689,7 @@ START_TEST(string_encodings)
 }
 END_TEST
 
-/* --- inserts --------------------------------------------------------------- */
+/* --- inserts ------------------------------------------------------------- */
 
 START_TEST(inserts_strings)
 {
@@ -916,7 +916,7 @@ START_TEST(ignore_inserts)
 }
 END_TEST
 
-/* --- line width ------------------------------------------------------------ */
+/* --- line width ---------------------------------------------------------- */
 
 START_TEST(max_width_mask)
 {
@@ -990,7 +990,7 @@ START_TEST(line_width)
 }
 END_TEST
 
-/* --- sources, languages, arguments ----------------------------------------- */
+/* --- sources, languages, arguments --------------------------------------- */
 
 START_TEST(from_hmodule)
 {

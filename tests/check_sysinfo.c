@@ -113,6 +113,24 @@ allowed_cpus(DWORD *count, DWORD_PTR *mask)
 	CPU_FREE(set);
 }
 
+#ifdef __aarch64__
+/* The lowest CPU the calling thread may run on. */
+static int
+first_cpu(void)
+{
+	size_t size = CPU_ALLOC_SIZE(MAX_CPUS);
+	cpu_set_t *set = CPU_ALLOC(MAX_CPUS);
+	int i;
+
+	ck_assert_ptr_nonnull(set);
+	ck_assert_int_eq(sched_getaffinity(0, size, set), 0);
+	for (i = 0; i < MAX_CPUS && !CPU_ISSET_S(i, size, set); i++)
+		;
+	CPU_FREE(set);
+	return i;
+}
+#endif
+
 START_TEST(processors)
 {
 	SYSTEM_INFO si;
@@ -195,6 +213,7 @@ START_TEST(processors_narrowed)
 }
 END_TEST
 
+#if defined(__x86_64__) || defined(__i386__)
 /*
  * The first value of "@key : n" in /proc/cpuinfo (the first processor),
  * in @base (0: as C reads it, so 0x... is hex); -1 if there is none.
@@ -223,6 +242,27 @@ cpuinfo(const char *key, int base)
 	return v;
 }
 
+/*
+ * 1 if the CPUID this process sees is not the processor's, which
+ * /proc/cpuinfo describes: under valgrind, or a QEMU user-mode emulator
+ * (whose processor names itself "QEMU Virtual CPU").
+ */
+static int
+cpuid_emulated(void)
+{
+	unsigned int brand[13] = { 0 }, i;
+
+	if (tlh_fx_under_valgrind())
+		return 1;
+	if (__get_cpuid_max(0x80000000, NULL) < 0x80000004)
+		return 0;
+	for (i = 0; i < 3; i++)
+		__get_cpuid(0x80000002 + i, &brand[4 * i], &brand[4 * i + 1],
+			    &brand[4 * i + 2], &brand[4 * i + 3]);
+	return strstr((const char *)brand, "QEMU") != NULL;
+}
+#endif
+
 START_TEST(processor_identity)
 {
 	SYSTEM_INFO si;
@@ -241,9 +281,8 @@ START_TEST(processor_identity)
 	family = cpuinfo("cpu family", 10);
 	model = cpuinfo("model", 10);
 	stepping = cpuinfo("stepping", 10);
-	if (tlh_fx_under_valgrind() || family < 0 || model < 0 ||
-	    stepping < 0) {
-		/* valgrind shows a CPUID of its own: read it as Linux does */
+	if (cpuid_emulated() || family < 0 || model < 0 || stepping < 0) {
+		/* a CPUID of the emulator's: read it as Linux does */
 		unsigned int a, b, c, d;
 
 		ck_assert(__get_cpuid(1, &a, &b, &c, &d));
@@ -266,10 +305,24 @@ START_TEST(processor_identity)
 	ck_assert_uint_eq(si.wProcessorArchitecture,
 			  PROCESSOR_ARCHITECTURE_ARM64);
 	ck_assert_uint_eq(si.dwProcessorType, 0);
-	model = cpuinfo("CPU part", 0);
-	family = cpuinfo("CPU variant", 0);
-	stepping = cpuinfo("CPU revision", 0);
-	if (model >= 0 && family >= 0 && stepping >= 0) {
+	{
+		/* MIDR_EL1 of the first CPU the thread may run on */
+		unsigned long long midr = 0;
+		char path[96];
+		FILE *f;
+		int cpu;
+
+		cpu = first_cpu();
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/"
+			 "regs/identification/midr_el1", cpu);
+		f = fopen(path, "re");
+		if (f) {
+			ck_assert_int_eq(fscanf(f, "%llx", &midr), 1);
+			fclose(f);
+		}
+		model = (long)(midr >> 4 & 0xFFF);
+		family = (long)(midr >> 20 & 0xF);
+		stepping = (long)(midr & 0xF);
 		ck_assert_uint_eq(si.wProcessorLevel, model);
 		ck_assert_uint_eq(si.wProcessorRevision,
 				  family << 8 | stepping);
