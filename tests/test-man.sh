@@ -3,8 +3,7 @@
 # "mandoc -Tlint -W warning" (a page that is just ".so manN/other.N" is a
 # stub: its target must exist instead), every page is listed in Makefile.am
 # (so it is installed and distributed), and every function the public
-# header declares, and every function the library exports (the names of
-# lib/libtlhelp32.map), has its own page man/<Name>.3.
+# header declares has its own page man/<Name>.3.
 #
 # Environment (from Makefile.am): top_srcdir, MANDOC.
 # Exit 77 (skip) when mandoc was not found by configure.
@@ -84,16 +83,12 @@ if [ "$pages" -eq 0 ]; then
 	fail=1
 fi
 
-# Functions the header declares ("WINAPI Name(" outside comments and
-# preprocessor lines), and those the library exports (the names that end
-# in ';' in the map; the "local: *;" catch-all is no name).
-funcs=$( {
-	sed -e 's,/\*.*\*/,,g' -e '/\/\*/,/\*\//d' -e '/^[[:blank:]]*#/d' \
-		"$header" |
-	sed -n "s/.*WINAPI[[:blank:]]\{1,\}\**\($ident\)[[:blank:]]*(.*/\1/p"
-	sed -e 's,/\*.*\*/,,g' "$top_srcdir/lib/libtlhelp32.map" |
-	sed -n "s/^[[:blank:]]*\($ident\)[[:blank:]]*;.*/\1/p"
-} | LC_ALL=C sort -u)
+# Functions the header declares: "WINAPI Name(" outside comments and
+# preprocessor lines.
+funcs=$(sed -e 's,/\*.*\*/,,g' -e '/\/\*/,/\*\//d' -e '/^[[:blank:]]*#/d' \
+	"$header" |
+	sed -n "s/.*WINAPI[[:blank:]]\{1,\}\**\($ident\)[[:blank:]]*(.*/\1/p" |
+	LC_ALL=C sort -u)
 if [ -z "$funcs" ]; then
 	echo "FAIL: no function declarations found in $header"
 	fail=1
@@ -102,8 +97,7 @@ nfuncs=0
 for f in $funcs; do
 	nfuncs=$((nfuncs + 1))
 	if [ ! -f "$man/$f.3" ]; then
-		echo "FAIL: $f is declared in tlhelp32.h or exported, but" \
-			"has no man/$f.3"
+		echo "FAIL: $f is declared in tlhelp32.h but has no man/$f.3"
 		fail=1
 	fi
 done
