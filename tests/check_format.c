@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <windows.h>
@@ -540,6 +541,30 @@ START_TEST(local_free_many)
 	for (i = N - 1; i < N; i -= 2)
 		ck_assert_ptr_null(LocalFree(p[i]));
 	free(p);
+}
+END_TEST
+
+/* A child inherits the record of buffers: each side frees its own copy. */
+START_TEST(local_free_fork)
+{
+	char *p;
+	pid_t pid;
+	int status;
+
+	ck_assert_uint_eq(FormatMessageA(SYS | FORMAT_MESSAGE_ALLOCATE_BUFFER,
+					 NULL, 6, 0, (LPSTR)&p, 0, NULL), 24);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char fake[4];
+
+		_exit(LocalFree(p) != NULL || LocalFree(p) != p ||
+		      LocalFree(fake) != fake);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_str_eq(p, "The handle is invalid.\r\n");
+	ck_assert_ptr_null(LocalFree(p));
 }
 END_TEST
 
@@ -1150,6 +1175,7 @@ format_suite(void)
 	tcase_add_test(tc, allocate_buffer_failures);
 	tcase_add_test(tc, local_free_foreign);
 	tcase_add_test(tc, local_free_many);
+	tcase_add_test(tc, local_free_fork);
 	tcase_add_test(tc, local_free_threads);
 	tcase_add_test(tc, bad_arguments);
 	suite_add_tcase(s, tc);
