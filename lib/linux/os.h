@@ -81,6 +81,15 @@ int tlh_os_reach(pid_t pid);
 /* One past the highest address user space can map. */
 uintptr_t tlh_os_user_top(void);
 
+/* What GetSystemInfo reports of the machine (lib/linux/sysinfo.c). */
+struct tlh_sysinfo {
+	size_t page_size;
+	uint32_t ncpus;		/* the CPUs the calling thread may run on */
+	uint64_t cpu_mask;	/* which of CPUs 0..63 those are */
+	uint64_t midr;		/* arm64: MIDR_EL1 of the first; 0: unknown */
+};
+void tlh_os_sysinfo(struct tlh_sysinfo *si);
+
 /*
  * Copy @n bytes at @src in @pid to @dst, all or nothing.  Bounds (wrap,
  * user_top) are the caller's to check first; @n is not 0.
