@@ -736,8 +736,14 @@ find_text(int fd, struct cursor *c, struct tlh_maps_query *q)
 	struct text_ctx ctx = { c, fd };
 	int ret;
 
-	/* Lower or the same: the pending line may be older than asked. */
-	if (!c->started || q->addr <= c->last_addr || q->addr < c->passed) {
+	/*
+	 * Only an address above the previous call's, and not inside the
+	 * mapping that call described, goes on with the reading: asked again
+	 * about what it was told, a caller is told afresh.
+	 */
+	if (!c->started || q->addr <= c->last_addr || q->addr < c->passed ||
+	    (c->have_pending && c->pending.start < q->addr &&
+	     q->addr < c->pending.end)) {
 		ret = cursor_rewind(c, fd);
 		if (ret)
 			return ret;
