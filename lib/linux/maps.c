@@ -20,6 +20,8 @@
 #include "procfs.h"
 #include "procmap_query.h"
 
+#define NAME_MAX_Q	65536	/* most name bytes one query asks for */
+
 /* 0: not yet known, 1: use PROCMAP_QUERY, -1: parse the text. */
 static int query_state;
 
@@ -55,10 +57,13 @@ query(int fd, uintptr_t addr, struct tlh_vma *vma, char *name,
 		q.query_flags = PROCMAP_QUERY_COVERING_OR_NEXT_VMA;
 		q.query_addr = addr;
 		if (name) {
-			name[0] = '\0';
+			/* what the kernel does not write stays defined, for
+			 * tools that do not know the ioctl (valgrind) */
+			memset(name, 0, name_size);
 			q.vma_name_addr = (uintptr_t)name;
-			q.vma_name_size = name_size > UINT32_MAX ?
-					  UINT32_MAX : (uint32_t)name_size;
+			/* the kernel takes no more than PATH_MAX anyway */
+			q.vma_name_size = (uint32_t)(name_size < NAME_MAX_Q ?
+						     name_size : NAME_MAX_Q);
 		}
 		if (ioctl(fd, PROCMAP_QUERY, &q) == 0)
 			break;
@@ -821,6 +826,7 @@ scan_guards(int fd, uintptr_t start, uintptr_t end, struct page_region *found)
 	struct pm_scan_arg a;
 	long n;
 
+	memset(found, 0, sizeof(*found));	/* for valgrind, as in query() */
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
 	a.start = start & ~(uintptr_t)(sysconf(_SC_PAGESIZE) - 1);
