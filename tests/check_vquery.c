@@ -55,7 +55,7 @@
 #define MAX_REGIONS	8192
 #define MAX_LINES	4096
 #define FAR_PAGES	50
-#define FAR_OTHERS	40	/* more file mappings than the text reader keeps */
+#define FAR_OTHERS	40	/* more file mappings than the reader keeps */
 #define FAR_SEGMENT	45
 
 static size_t pg;
@@ -122,7 +122,7 @@ struct zoo {
 	uintptr_t guard;	/* 8 pages rw, pages 3 and 4 guards */
 	uintptr_t inside;	/* 8 pages rw */
 	uintptr_t pe;		/* "MZ": page 0 r--, page 1 r-x */
-	uintptr_t chain;	/* "\177ELF": off 0, off p at +p, off 2p at +3p */
+	uintptr_t chain;	/* "\177ELF": off 0; p at +p; 2p at +3p */
 	uintptr_t gap;		/* "\177ELF": off 0; off p at +2p past a gap */
 	uintptr_t far;		/* off 0, others, off 45p at +45p */
 	uintptr_t fallback;	/* off 0 PROT_NONE, off p r-- at +p */
@@ -318,7 +318,8 @@ zoo_build(struct zoo *z, const char *fallback_path)
 	z->shared[SH_DEVZERO] = map_shared_fd(open("/dev/zero",
 						   O_RDWR | O_CLOEXEC));
 	z->shared[SH_SYSV] = map_sysv();	/* may be unavailable */
-	if (!z->shared[SH_ANON] || !z->shared[SH_FILE] || !z->shared[SH_DEVZERO])
+	if (!z->shared[SH_ANON] || !z->shared[SH_FILE] ||
+	    !z->shared[SH_DEVZERO])
 		goto fail;
 	z->step = 5;
 	z->guard = map_anon(8, PROT_READ | PROT_WRITE, MAP_PRIVATE);
@@ -362,8 +363,8 @@ zoo_child(void *arg, int report)
 			break;
 		case 'm':	/* and mapped again, executable */
 			p = mmap((void *)(z.changing + 2 * pg), pg,
-				 PROT_READ | PROT_EXEC,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+				 PROT_READ | PROT_EXEC, MAP_PRIVATE |
+				 MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 			ack = p == MAP_FAILED;
 			break;
 		default:
@@ -1021,7 +1022,8 @@ START_TEST(shared_memory)
 		w = committed(zc.z.shared[i], 2, PAGE_READWRITE, MEM_MAPPED);
 		query_expect(zc.h, zc.z.shared[i], &w, shared_names[i]);
 		w.base += pg;
-		query_expect(zc.h, zc.z.shared[i] + pg + 8, &w, shared_names[i]);
+		query_expect(zc.h, zc.z.shared[i] + pg + 8, &w,
+			     shared_names[i]);
 	}
 	zoo_stop(&zc);
 }
@@ -1058,7 +1060,8 @@ START_TEST(crafted_images)
 	query_expect(zc.h, zc.z.gap + 2 * pg, &w, "a segment past a gap");
 
 	w = image(zc.z.far + FAR_SEGMENT * pg, 1, zc.z.far, PAGE_READONLY);
-	query_expect(zc.h, zc.z.far + FAR_SEGMENT * pg, &w, "far from its base");
+	query_expect(zc.h, zc.z.far + FAR_SEGMENT * pg, &w,
+		     "far from its base");
 
 	w = image(zc.z.fallback, 1, zc.z.fallback, 0);
 	w.state = MEM_RESERVE;
@@ -1387,7 +1390,8 @@ START_TEST(access_rights)
 	for (i = 0; i < ARRAY_SIZE(denied); i++) {
 		h = OpenProcess(denied[i], FALSE, (DWORD)c.pid);
 		ck_assert_ptr_nonnull(h);
-		expect_fail(h, 0, MBI, ERROR_ACCESS_DENIED, "without the right");
+		expect_fail(h, 0, MBI, ERROR_ACCESS_DENIED,
+			    "without the right");
 		expect_fail(h, UINTPTR_MAX, 0, ERROR_ACCESS_DENIED,
 			    "before the arguments");
 		ck_assert(CloseHandle(h));
@@ -1424,7 +1428,7 @@ START_TEST(exited_process)
 }
 END_TEST
 
-/* --- this process ---------------------------------------------------------- */
+/* --- this process -------------------------------------------------------- */
 
 static int static_var = 42;
 

@@ -480,7 +480,7 @@ struct passed_file {
  * text read again from the start.
  */
 struct cursor {
-	int started;		/* the descriptor was rewound for this reading */
+	int started;		/* the descriptor was rewound for it */
 	int eof;		/* read() said end of file */
 	int skipping;		/* dropping the rest of an overlong line */
 	int got_any;		/* the reading has had some text */
@@ -826,7 +826,7 @@ scan_guards(int fd, uintptr_t start, uintptr_t end, struct page_region *found)
 	struct pm_scan_arg a;
 	long n;
 
-	memset(found, 0, sizeof(*found));	/* for valgrind, as in query() */
+	memset(found, 0, sizeof(*found));	/* valgrind, as in query() */
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
 	a.start = start & ~(uintptr_t)(sysconf(_SC_PAGESIZE) - 1);
