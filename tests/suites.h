@@ -16,5 +16,6 @@ Suite *churn_suite(void);
 Suite *process_suite(void);
 Suite *format_suite(void);
 Suite *sysinfo_suite(void);
+Suite *vquery_suite(void);
 
 #endif
