@@ -68,6 +68,10 @@ query(int fd, uintptr_t addr, struct tlh_vma *vma)
 		vma->flags |= TLH_VMA_READ;
 	if (q.vma_flags & PROCMAP_QUERY_VMA_WRITABLE)
 		vma->flags |= TLH_VMA_WRITE;
+	if (q.vma_flags & PROCMAP_QUERY_VMA_EXECUTABLE)
+		vma->flags |= TLH_VMA_EXEC;
+	if (q.vma_flags & PROCMAP_QUERY_VMA_SHARED)
+		vma->flags |= TLH_VMA_SHARED;
 	if (q.inode)
 		vma->flags |= TLH_VMA_FILE;
 	vma->offset = q.vma_offset;
@@ -183,7 +187,9 @@ tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma)
 	    (p[3] != 'p' && p[3] != 's') || p[4] != ' ')
 		return -EINVAL;
 	vma->flags = (p[0] == 'r' ? TLH_VMA_READ : 0) |
-		     (p[1] == 'w' ? TLH_VMA_WRITE : 0);
+		     (p[1] == 'w' ? TLH_VMA_WRITE : 0) |
+		     (p[2] == 'x' ? TLH_VMA_EXEC : 0) |
+		     (p[3] == 's' ? TLH_VMA_SHARED : 0);
 	p += 5;
 	if (parse_hex(&p, end, &offset) || expect(&p, end, ' ') ||
 	    parse_hex(&p, end, &major) || expect(&p, end, ':') ||

@@ -13,6 +13,8 @@
 #define TLH_VMA_READ	0x1
 #define TLH_VMA_WRITE	0x2
 #define TLH_VMA_FILE	0x4	/* backed by a file (inode != 0) */
+#define TLH_VMA_EXEC	0x8
+#define TLH_VMA_SHARED	0x10	/* a shared mapping ('s' in the maps) */
 
 struct tlh_vma {
 	uintptr_t start;
