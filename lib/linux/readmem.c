@@ -711,7 +711,19 @@ int
 tlh_os_read_target(const struct tlh_target *t, uintptr_t src, void *dst,
 		   size_t n)
 {
-	int ret = read_target(t, src, dst, n);
+	int ret;
+
+	/*
+	 * A process that has exited is refused before anything is read: its
+	 * pid may already name another.  The token, read with the data,
+	 * catches a pid that changed hands after this check, unless the new
+	 * process is a fork of the old one's, without exec, and so holds the
+	 * same token (see libtlhelp32(7)).  Without a pidfd the check reads
+	 * the start time in /proc/<pid>/stat: slower, as exact.
+	 */
+	if ((t->pidfd >= 0 || t->start) && tlh_os_target_check(t))
+		return -ESRCH;
+	ret = read_target(t, src, dst, n);
 
 	/* A process the handle names that is gone (not one that only hides
 	 * its memory) makes any failure -ESRCH. */

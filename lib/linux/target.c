@@ -150,6 +150,29 @@ learn_token(struct tlh_target *t)
 		t->token_addr = at;
 }
 
+/*
+ * Pidfds held by targets.  A program may keep thousands of handles open;
+ * past PIDFDS_MAX, targets do without, so that handles never use up the
+ * program's descriptors.
+ */
+#define PIDFDS_MAX	256
+static unsigned int pidfds;
+
+static int
+pidfd_open_counted(pid_t pid)
+{
+	int fd;
+
+	if (__atomic_add_fetch(&pidfds, 1, __ATOMIC_RELAXED) > PIDFDS_MAX) {
+		__atomic_sub_fetch(&pidfds, 1, __ATOMIC_RELAXED);
+		return -2;
+	}
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		__atomic_sub_fetch(&pidfds, 1, __ATOMIC_RELAXED);
+	return fd;
+}
+
 int
 tlh_os_target_open(struct tlh_target *t, pid_t pid)
 {
@@ -158,11 +181,18 @@ tlh_os_target_open(struct tlh_target *t, pid_t pid)
 
 	memset(t, 0, sizeof(*t));
 	t->pid = pid;
-	t->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (t->pidfd < 0) {
+	t->pidfd = pidfd_open_counted(pid);
+	if (t->pidfd == -2) {
+		t->pidfd = -1;
+		ret = is_process(pid);
+		if (ret)
+			return ret;
+	} else if (t->pidfd < 0) {
 		/* EINVAL: a thread that does not lead its process */
 		if (errno == ESRCH || errno == EINVAL)
 			return -ESRCH;
+		/* No pidfds (before 5.3), or no descriptor left: the start
+		 * time does the pidfd's work, at the price of reading stat. */
 		t->pidfd = -1;
 		ret = is_process(pid);
 		if (ret)
@@ -185,8 +215,10 @@ fail:
 void
 tlh_os_target_close(struct tlh_target *t)
 {
-	if (t->pidfd >= 0)
+	if (t->pidfd >= 0) {
 		close(t->pidfd);
+		__atomic_sub_fetch(&pidfds, 1, __ATOMIC_RELAXED);
+	}
 	t->pidfd = -1;
 }
 
