@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1305,6 +1306,79 @@ START_TEST(exited)
 }
 END_TEST
 
+/*
+ * Without privileges: a process that is not dumpable cannot open its own
+ * /proc/self/mem (it belongs to root then), so it cannot write even to
+ * itself; once dumpable it can.  A process of another user (the test
+ * runner, root) cannot be written: 5, and it is untouched.
+ */
+static unsigned char parent_bytes[64];
+
+static int
+nobody_writes(void *arg, char *msg, size_t len)
+{
+	unsigned char buf[64], src[64];
+	SIZE_T count;
+	HANDLE h;
+
+	(void)arg;
+	memset(buf, 1, sizeof(buf));
+	memset(src, 2, sizeof(src));
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	count = COUNT_UNSET;
+	if (WriteProcessMemory(GetCurrentProcess(), buf, src, sizeof(src),
+			       &count) ||
+	    GetLastError() != ERROR_ACCESS_DENIED || count != 0 ||
+	    buf[0] != 1 || buf[63] != 1) {
+		snprintf(msg, len, "not dumpable, to itself: error %u, count "
+			 "%zu", (unsigned int)GetLastError(), (size_t)count);
+		return TLH_FX_FAIL;
+	}
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	if (!WriteProcessMemory(GetCurrentProcess(), buf, src, sizeof(src),
+				&count) || count != sizeof(src) ||
+	    memcmp(buf, src, sizeof(src))) {
+		snprintf(msg, len, "dumpable, to itself: error %u",
+			 (unsigned int)GetLastError());
+		return TLH_FX_FAIL;
+	}
+	h = OpenProcess(WRITE_RIGHTS, FALSE, (DWORD)getppid());
+	if (!h && GetLastError() == ERROR_ACCESS_DENIED)
+		return TLH_FX_PASS;
+	if (!h) {
+		snprintf(msg, len, "OpenProcess(root's): error %u",
+			 (unsigned int)GetLastError());
+		return TLH_FX_FAIL;
+	}
+	count = COUNT_UNSET;
+	if (WriteProcessMemory(h, parent_bytes, src, sizeof(src), &count) ||
+	    GetLastError() != ERROR_ACCESS_DENIED || count != 0) {
+		snprintf(msg, len, "to root's process: error %u, count %zu",
+			 (unsigned int)GetLastError(), (size_t)count);
+		CloseHandle(h);
+		return TLH_FX_FAIL;
+	}
+	CloseHandle(h);
+	return TLH_FX_PASS;
+}
+
+START_TEST(unprivileged)
+{
+	char msg[256];
+	int ret;
+
+	memset(parent_bytes, 7, sizeof(parent_bytes));
+	ret = tlh_fx_run_as_nobody(nobody_writes, NULL, msg, sizeof(msg));
+	if (ret == TLH_FX_SKIP) {
+		skip("unprivileged", msg);
+		return;
+	}
+	ck_assert_msg(ret == TLH_FX_PASS, "%s", msg);
+	ck_assert_uint_eq(parent_bytes[0], 7);
+	ck_assert_uint_eq(parent_bytes[63], 7);
+}
+END_TEST
+
 /* The last error is kept by a success, set by each failure. */
 START_TEST(last_error)
 {
@@ -1658,6 +1732,7 @@ writemem_suite(void)
 	tcase_add_test(tc, bad_handles);
 	tcase_add_loop_test(tc, exited, 0, 2);
 	tcase_add_test(tc, last_error);
+	tcase_add_test(tc, unprivileged);
 
 	tc = tcase(s, "race", 120);
 	tcase_add_loop_test(tc, race_moving_target, 0, 2);
