@@ -327,15 +327,12 @@ write_ok(HANDLE h, struct tlh_fx_child *c, size_t off, size_t n,
  * left alone, and the target's [base, base + len) untouched.
  */
 static void
-write_refused_from(HANDLE h, pid_t pid, const unsigned char *base,
-		   size_t len, void *dst, const void *src, size_t n,
-		   DWORD err, const char *what)
+call_refused(HANDLE h, void *dst, const void *src, size_t n, DWORD err,
+	     const char *what)
 {
-	struct image before, after;
 	SIZE_T count = COUNT_UNSET;
 	BOOL ok;
 
-	image_take(&before, pid, base, len);
 	tlh_fx_quiet_begin();
 	ok = WriteProcessMemory(h, dst, src, n, &count);
 	tlh_fx_quiet_end();
@@ -344,10 +341,31 @@ write_refused_from(HANDLE h, pid_t pid, const unsigned char *base,
 		      (unsigned int)GetLastError(), (unsigned int)err);
 	ck_assert_msg(count == COUNT_UNSET, "%s: count set to %zu", what,
 		      (size_t)count);
-	image_take(&after, pid, base, len);
-	image_assert_same(&before, &after, what);
-	image_free(&before);
+}
+
+/* The image taken before, another now: the same. */
+static void
+image_assert_kept(struct image *before, pid_t pid, const void *base,
+		  const char *what)
+{
+	struct image after;
+
+	image_take(&after, pid, base, before->len);
+	image_assert_same(before, &after, what);
+	image_free(before);
 	image_free(&after);
+}
+
+static void
+write_refused_from(HANDLE h, pid_t pid, const unsigned char *base,
+		   size_t len, void *dst, const void *src, size_t n,
+		   DWORD err, const char *what)
+{
+	struct image before;
+
+	image_take(&before, pid, base, len);
+	call_refused(h, dst, src, n, err, what);
+	image_assert_kept(&before, pid, base, what);
 }
 
 static void
@@ -940,18 +958,30 @@ bad_source(int kind, size_t n)
 		"a buffer into a guard page", "a buffer past a file's end",
 		"a NULL buffer",
 	};
-	unsigned char *buf = NULL, *src = NULL;
+	unsigned char *buf = NULL, *src = NULL, warm = 0, one = 1;
 	struct tlh_fx_child c;
+	struct image before;
 	size_t len = 0;
 	HANDLE h;
 
+	/*
+	 * Everything that allocates comes before the buffer, so that nothing
+	 * lands in its hole: the child, the handle, the image, and the
+	 * library's first call in this thread, which may map its
+	 * thread-local buffer (ASan's DTLS).
+	 */
 	layout_child(&c, &target, 1);
+	h = open_process(c.pid, WRITE_RIGHTS);
+	image_take(&before, c.pid, c.base, c.len);
+	ck_assert(WriteProcessMemory(GetCurrentProcess(), &warm, &one, 1,
+				     NULL));
 	switch (kind) {
 	case 0:
 		buf = tlh_fx_layout(none, 2, SEED_NEW, &len);
 		break;
 	case 1:
 		buf = tlh_fx_layout(hole, 2, SEED_NEW, &len);
+		len -= pg;	/* the hole, which may not stay one, is not ours */
 		break;
 	case 2:
 		buf = tlh_fx_layout(&plain, 1, SEED_NEW, &len);
@@ -959,6 +989,7 @@ bad_source(int kind, size_t n)
 		if (madvise(buf + 3 * pg, pg, MADV_GUARD_INSTALL)) {
 			skip("bad_source", "no MADV_GUARD_INSTALL "
 			     "(Linux < 6.13)");
+			image_free(&before);
 			goto out;
 		}
 		break;
@@ -972,11 +1003,10 @@ bad_source(int kind, size_t n)
 		/* the last n / 2 bytes lie in the bad page */
 		src = buf + 3 * pg - n / 2;
 	}
-	h = open_process(c.pid, WRITE_RIGHTS);
-	write_refused_from(h, c.pid, c.base, c.len, AT(&c, 100), src, n,
-			   ERROR_NOACCESS, whats[kind]);
-	CloseHandle(h);
+	call_refused(h, AT(&c, 100), src, n, ERROR_NOACCESS, whats[kind]);
+	image_assert_kept(&before, c.pid, c.base, whats[kind]);
 out:
+	CloseHandle(h);
 	if (buf)
 		munmap(buf, len);
 	tlh_fx_child_stop(&c);
@@ -1042,7 +1072,7 @@ START_TEST(size_zero)
 {
 	static const struct tlh_fx_piece piece = { 1, RO };
 	struct tlh_fx_child c;
-	struct image before, after;
+	struct image before;
 	SIZE_T count = COUNT_UNSET;
 	HANDLE h;
 
@@ -1064,10 +1094,7 @@ START_TEST(size_zero)
 				     &count));
 	ck_assert_uint_eq(count, 0);
 	ck_assert_uint_eq(GetLastError(), LAST_PRESET);
-	image_take(&after, c.pid, c.base, c.len);
-	image_assert_same(&before, &after, "size 0");
-	image_free(&before);
-	image_free(&after);
+	image_assert_kept(&before, c.pid, c.base, "size 0");
 	CloseHandle(h);
 	tlh_fx_child_stop(&c);
 }
@@ -1193,7 +1220,7 @@ START_TEST(rights_missing)
 	};
 	static const struct tlh_fx_piece piece = { 2, RW };
 	unsigned char *src = new_bytes(64);
-	struct image before, after;
+	struct image before;
 	struct tlh_fx_child c;
 	SIZE_T count;
 	size_t i;
@@ -1212,10 +1239,7 @@ START_TEST(rights_missing)
 		ck_assert(!WriteProcessMemory(h, c.base, src, 0, &count));
 		ck_assert_uint_eq(GetLastError(), ERROR_ACCESS_DENIED);
 		ck_assert_uint_eq(count, 0);
-		image_take(&after, c.pid, c.base, c.len);
-		image_assert_same(&before, &after, "without the rights");
-		image_free(&before);
-		image_free(&after);
+		image_assert_kept(&before, c.pid, c.base, "without the rights");
 		CloseHandle(h);
 	}
 	for (i = 0; i < ARRAY_SIZE(enough); i++) {
