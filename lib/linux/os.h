@@ -56,8 +56,14 @@ void tlh_os_target_self(struct tlh_target *t);
 /* Open @pid's maps: the descriptor, or -ESRCH, -EPERM, -ENOSYS. */
 int tlh_os_maps_open(pid_t pid);
 
-/* 0 while @t's process lives and is the one it was opened on; -ESRCH. */
+/*
+ * 0 while @t's process lives and runs the program it ran when it was
+ * opened (its token is unchanged: no execve() since); -ESRCH.
+ */
 int tlh_os_target_check(const struct tlh_target *t);
+
+/* 0 while @t's process lives (exec or not), -ESRCH: the cheap half. */
+int tlh_os_target_alive(const struct tlh_target *t);
 
 /*
  * The Windows class base priority of @t's process (4, 6, 8, 10, 13, 24:
