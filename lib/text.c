@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "internal.h"
 #include "snapshot.h"
 
 /*
@@ -100,4 +101,10 @@ tlh_text_to_w(WCHAR *dst, size_t cap, const char *src)
 		pos += step;
 	}
 	dst[out] = 0;
+}
+
+size_t
+tlh_text_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	return utf8_decode(s, n, cp);
 }

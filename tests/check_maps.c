@@ -123,7 +123,7 @@ cut(uint64_t end)
 static const struct good_line good_lines[] = {
 	/* A file mapping. */
 	{ "00400000-00452000 r-xp 00000000 08:02 173521                     "
-	  "        /usr/bin/dbus-daemon", 0x400000, 0x452000, R | X | F },
+	  "        /usr/bin/dbus-daemon", 0x400000, 0x452000, R | F | X },
 	/* Anonymous, without a name, with and without trailing spaces. */
 	{ "7f2c5c000000-7f2c5c021000 rw-p 00000000 00:00 0",
 	  0x7f2c5c000000, 0x7f2c5c021000, RW },
@@ -146,10 +146,10 @@ static const struct good_line good_lines[] = {
 	/* Paths with spaces, deleted files, an escaped newline. */
 	{ "7f0000001000-7f0000002000 rw-s 00001000 fd:01 131090             "
 	  "        /tmp/my file with  spaces.dat",
-	  0x7f0000001000, 0x7f0000002000, RW | S | F },
+	  0x7f0000001000, 0x7f0000002000, RW | F | S },
 	{ "7f0000002000-7f0000003000 rw-s 00000000 00:01 1027               "
 	  "        /memfd:shm (deleted)", 0x7f0000002000, 0x7f0000003000,
-	  RW | S | F },
+	  RW | F | S },
 	{ "7f0000003000-7f0000004000 r--p 00000000 fd:01 131091             "
 	  "        /tmp/new\\012line (deleted)",
 	  0x7f0000003000, 0x7f0000004000, R | F },
@@ -166,10 +166,10 @@ static const struct good_line good_lines[] = {
 	  0x7f0000006000, 0x7f0000007000, S },
 	{ "7f0000006000-7f0000007000 rwxs 00000000 00:05 3                  "
 	  "        /dev/zero (deleted)", 0x7f0000006000, 0x7f0000007000,
-	  RW | X | S | F },
+	  RW | F | X | S },
 	/* Three-digit major, five-digit minor. */
 	{ "7f0000007000-7f0000008000 r--s 00002000 103:02 2621450           "
-	  "        /dev/shm/x", 0x7f0000007000, 0x7f0000008000, R | S | F },
+	  "        /dev/shm/x", 0x7f0000007000, 0x7f0000008000, R | F | S },
 	{ "7f0000008000-7f0000009000 r--p 00000000 00:1a3f5 77 /x",
 	  0x7f0000008000, 0x7f0000009000, R | F },
 	/* Address 0, a 64-bit offset. */
@@ -372,7 +372,7 @@ START_TEST(parse_prefixes)
 		ck_assert_msg(ret == 0, "prefix %zu rejected", len);
 		ck_assert_uint_eq(vma.start, 0x7f0000000000);
 		ck_assert_uint_eq(vma.end, 0x7f0000001000);
-		ck_assert_uint_eq(vma.flags, R | X | F);
+		ck_assert_uint_eq(vma.flags, R | F | X);
 	}
 }
 END_TEST
@@ -428,7 +428,7 @@ START_TEST(parse_long_line)
 	ck_assert_int_eq(ret, 0);
 	ck_assert_uint_eq(vma.start, 0x7f0000000000);
 	ck_assert_uint_eq(vma.end, 0x7f0000003000);
-	ck_assert_uint_eq(vma.flags, RW | S | F);
+	ck_assert_uint_eq(vma.flags, RW | F | S);
 	ck_assert_uint_eq(vma.inode, 4242);
 	ck_assert_uint_eq(vma.name_len, len - (sizeof(head) - 2));
 }
