@@ -25,6 +25,7 @@ main(void)
 	srunner_add_suite(sr, format_suite());
 	srunner_add_suite(sr, sysinfo_suite());
 	srunner_add_suite(sr, vquery_suite());
+	srunner_add_suite(sr, writemem_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -17,5 +17,6 @@ Suite *process_suite(void);
 Suite *format_suite(void);
 Suite *sysinfo_suite(void);
 Suite *vquery_suite(void);
+Suite *writemem_suite(void);
 
 #endif
