@@ -1,13 +1,22 @@
 /*
- * handle.c - snapshot handles.  A handle is never a pointer: it names a
- * slot of one table and the slot's generation, so a closed, made-up, NULL
- * or INVALID_HANDLE_VALUE handle is recognised as such and can never reach
- * freed memory.  One mutex guards the table and everything reached through
- * it; First/Next hold it for the few microseconds they copy one entry, so
- * a thread closing a handle that another thread is reading waits for it.
- * The mutex is also taken around fork() (pthread_atfork), so a child never
- * inherits it held by a thread it does not have; the child gets a copy of
- * every open snapshot, to use and close as its own.
+ * handle.c - the handle table.  A handle is never a pointer: it names a
+ * slot of one table and the slot's generation, so a closed, made-up or
+ * NULL handle is recognised as such and can never reach freed memory.
+ *
+ * Slots hold typed objects (snapshots, processes), each starting with a
+ * struct tlh_object.  A user looks a handle up and takes a reference
+ * under the table's lock, then uses the object without the lock; so the
+ * lock is held for a constant time, whatever the number of handles and
+ * whatever the users do: free slots form a list, and the table grows by
+ * chunks that never move.  CloseHandle empties the slot and drops the
+ * handle's reference; whoever drops the last one frees the object.
+ *
+ * The pseudo-handle (HANDLE)-1 that GetCurrentProcess() returns is in no
+ * slot (every handle in the table has its low two bits clear).
+ *
+ * The lock is also taken around fork() (pthread_atfork), so a child never
+ * inherits it held by a thread it does not have; the child gets every
+ * open handle, to use and close as its own.
  */
 #include "config.h"
 
@@ -15,22 +24,26 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "internal.h"
-#include "snapshot.h"
+#include "handle.h"
 
-#define INDEX_BITS	20	/* slots: up to a million open snapshots */
+#define INDEX_BITS	20	/* up to a million open handles */
+#define CHUNK_BITS	6
+#define CHUNK_SLOTS	((size_t)1 << CHUNK_BITS)
+#define SLOTS_MAX	(((size_t)1 << INDEX_BITS) - 1)
 #define INDEX_MASK	(((uintptr_t)1 << INDEX_BITS) - 1)
 #define GEN_MASK	(UINTPTR_MAX >> (INDEX_BITS + 2))
 
 struct slot {
-	struct tlh_snapshot *snap;	/* NULL: free */
-	uintptr_t gen;			/* bumped at every close */
+	struct tlh_object *obj;	/* NULL: free */
+	uintptr_t gen;		/* bumped at every open */
+	size_t next_free;	/* free list: next free index + 1, 0 ends */
 };
 
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
-static struct slot *table;
-static size_t table_len;
+static struct slot *chunks[(SLOTS_MAX >> CHUNK_BITS) + 1];
+static size_t slots_used;	/* slots ever handed out: the grow point */
+static size_t free_head;	/* first free index + 1, 0: none */
 
 static void
 before_fork(void)
@@ -57,6 +70,12 @@ lock_table(void)
 	pthread_mutex_lock(&table_lock);
 }
 
+static struct slot *
+slot_at(size_t index)
+{
+	return &chunks[index >> CHUNK_BITS][index & (CHUNK_SLOTS - 1)];
+}
+
 /* The value a caller sees: index 1.., generation 1.., low bits 0. */
 static HANDLE
 encode(size_t index, uintptr_t gen)
@@ -64,8 +83,8 @@ encode(size_t index, uintptr_t gen)
 	return (HANDLE)(((gen << INDEX_BITS) | (uintptr_t)(index + 1)) << 2);
 }
 
-/* The slot a handle names, or NULL; the table must be locked. */
-static struct slot *
+/* The index of the open slot @h names, or -1; the table must be locked. */
+static long
 decode(HANDLE h)
 {
 	uintptr_t v = (uintptr_t)h;
@@ -73,93 +92,112 @@ decode(HANDLE h)
 	struct slot *sl;
 
 	if (v & 3)
-		return NULL;
+		return -1;
 	v >>= 2;
 	index = (size_t)(v & INDEX_MASK);
-	if (index == 0 || index > table_len)
-		return NULL;
-	sl = &table[index - 1];
-	if (!sl->snap || sl->gen != (v >> INDEX_BITS))
-		return NULL;
-	return sl;
+	if (index == 0 || index > slots_used)
+		return -1;
+	sl = slot_at(index - 1);
+	if (!sl->obj || sl->gen != (v >> INDEX_BITS))
+		return -1;
+	return (long)(index - 1);
 }
 
 HANDLE
-tlh_handle_open(struct tlh_snapshot *s)
+tlh_handle_open(struct tlh_object *obj)
 {
-	struct slot *grown;
-	size_t i, len;
-	HANDLE h = INVALID_HANDLE_VALUE;
+	struct slot *sl;
+	size_t index;
+	HANDLE h = NULL;
 
+	obj->refs = 1;
 	lock_table();
-	for (i = 0; i < table_len; i++)
-		if (!table[i].snap)
-			break;
-	if (i == table_len) {
-		len = table_len ? table_len * 2 : 16;
-		if (len > INDEX_MASK)
-			len = INDEX_MASK;
-		if (len <= table_len)
+	if (free_head) {
+		index = free_head - 1;
+		free_head = slot_at(index)->next_free;
+	} else {
+		if (slots_used == SLOTS_MAX)
 			goto out;
-		grown = realloc(table, len * sizeof(*table));
-		if (!grown)
-			goto out;
-		table = grown;
-		for (; table_len < len; table_len++) {
-			table[table_len].snap = NULL;
-			table[table_len].gen = 0;
+		if (!chunks[slots_used >> CHUNK_BITS]) {
+			chunks[slots_used >> CHUNK_BITS] =
+				calloc(CHUNK_SLOTS, sizeof(struct slot));
+			if (!chunks[slots_used >> CHUNK_BITS])
+				goto out;
 		}
+		index = slots_used++;
 	}
-	table[i].gen = (table[i].gen + 1) & GEN_MASK;
-	if (!table[i].gen)
-		table[i].gen = 1;
-	table[i].snap = s;
-	h = encode(i, table[i].gen);
+	sl = slot_at(index);
+	sl->gen = (sl->gen + 1) & GEN_MASK;
+	if (!sl->gen)
+		sl->gen = 1;
+	sl->obj = obj;
+	h = encode(index, sl->gen);
 out:
 	pthread_mutex_unlock(&table_lock);
 	return h;
 }
 
-struct tlh_snapshot *
-tlh_handle_lock(HANDLE h)
+struct tlh_object *
+tlh_handle_get(HANDLE h, enum tlh_handle_kind kind)
 {
-	struct slot *sl;
+	struct tlh_object *obj = NULL;
+	long index;
 
 	lock_table();
-	sl = decode(h);
-	if (sl)
-		return sl->snap;
+	index = decode(h);
+	if (index >= 0 && slot_at((size_t)index)->obj->kind == kind) {
+		obj = slot_at((size_t)index)->obj;
+		__atomic_add_fetch(&obj->refs, 1, __ATOMIC_RELAXED);
+	}
 	pthread_mutex_unlock(&table_lock);
-	return NULL;
+	return obj;
 }
 
 void
-tlh_handle_unlock(void)
+tlh_handle_put(struct tlh_object *obj)
 {
+	if (__atomic_sub_fetch(&obj->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		obj->free_fn(obj);
+}
+
+int
+tlh_handle_close(HANDLE h)
+{
+	struct tlh_object *obj = NULL;
+	struct slot *sl;
+	long index;
+
+	lock_table();
+	index = decode(h);
+	if (index >= 0) {
+		sl = slot_at((size_t)index);
+		obj = sl->obj;
+		sl->obj = NULL;
+		sl->next_free = free_head;
+		free_head = (size_t)index + 1;
+	}
 	pthread_mutex_unlock(&table_lock);
+	if (!obj)
+		return -EBADF;
+	tlh_handle_put(obj);
+	return 0;
 }
 
 /*
- * Close a snapshot handle and free what it holds.  Any other value fails
- * with ERROR_INVALID_HANDLE.
+ * Close a handle: a snapshot's, a process's, or the pseudo-handle of the
+ * calling process (which stays valid: TRUE, as on Windows).
  */
 TLH_EXPORT BOOL WINAPI
 CloseHandle(HANDLE hObject)
 {
-	struct tlh_snapshot *s = NULL;
-	struct slot *sl;
+	int ret;
 
-	lock_table();
-	sl = decode(hObject);
-	if (sl) {
-		s = sl->snap;
-		sl->snap = NULL;
-	}
-	pthread_mutex_unlock(&table_lock);
-	if (!s) {
-		tlh_error_set(-EBADF);
+	if (hObject == TLH_CURRENT_PROCESS)
+		return TRUE;
+	ret = tlh_handle_close(hObject);
+	if (ret) {
+		tlh_error_set(ret);
 		return FALSE;
 	}
-	tlh_snap_free(s);
 	return TRUE;
 }

@@ -21,20 +21,30 @@ enum tlh_handle_kind {
 #define TLH_CURRENT_PROCESS	((HANDLE)(intptr_t)-1)
 
 /*
- * Give @obj of @kind a handle.  The table takes the caller's reference:
- * @free is called with @obj when the handle is closed and the last user
- * has put it back.  Returns NULL if the table is full or out of memory.
+ * What every object a handle names starts with: its kind, how many users
+ * it has (the handle counts as one), and how it is freed when the last
+ * one is done.
  */
-HANDLE tlh_handle_open(enum tlh_handle_kind kind, void *obj,
-		       void (*free_fn)(void *obj));
+struct tlh_object {
+	enum tlh_handle_kind kind;
+	unsigned long refs;
+	void (*free_fn)(struct tlh_object *obj);
+};
+
+/*
+ * Give @obj (kind and free_fn set by the caller) a handle, which holds its
+ * first reference.  Returns NULL if the table is full or out of memory.
+ */
+HANDLE tlh_handle_open(struct tlh_object *obj);
 
 /*
  * The object @h names if it is of @kind, with a reference the caller gives
  * back with tlh_handle_put(); NULL if @h is closed, made up or of another
- * kind.  Never blocks on other handles' users.
+ * kind.  The table lock is held for a constant time and never while an
+ * object is used, so users of one handle never wait for another's.
  */
-void *tlh_handle_get(HANDLE h, enum tlh_handle_kind kind);
-void tlh_handle_put(void *obj);
+struct tlh_object *tlh_handle_get(HANDLE h, enum tlh_handle_kind kind);
+void tlh_handle_put(struct tlh_object *obj);
 
 /* Close @h: 0, or -EBADF if it names nothing open. */
 int tlh_handle_close(HANDLE h);

@@ -78,6 +78,12 @@ tlh_snap_add_string(struct tlh_snapshot *s, const char *str, size_t len)
 	return (long)off;
 }
 
+static void
+free_object(struct tlh_object *obj)
+{
+	tlh_snap_free((struct tlh_snapshot *)obj);
+}
+
 void
 tlh_snap_free(struct tlh_snapshot *s)
 {
@@ -137,23 +143,36 @@ tlh_snap_step_checked(HANDLE h, enum tlh_list_id id, int first, void *entry,
 {
 	struct tlh_snapshot *s;
 	struct tlh_list *l;
+	size_t at;
 	int err = 0;
 
-	s = tlh_handle_lock(h);
+	s = (struct tlh_snapshot *)tlh_handle_get(h, TLH_HANDLE_SNAPSHOT);
 	if (!s) {
 		tlh_error_set(-EBADF);
 		return FALSE;
 	}
 	l = list_of(s, id);
-	if (first)
-		l->cursor = 0;
-	if (l->cursor < l->count)
-		fill(s, (char *)l->items + l->cursor++ * rec_size[id], entry);
+	/* First takes entry 0 and leaves the cursor at 1; Next takes the
+	 * cursor's entry and moves it on, never past the end. */
+	if (first) {
+		at = 0;
+		__atomic_store_n(&l->cursor, l->count ? 1 : 0,
+				 __ATOMIC_RELAXED);
+	} else {
+		at = __atomic_load_n(&l->cursor, __ATOMIC_RELAXED);
+		while (at < l->count &&
+		       !__atomic_compare_exchange_n(&l->cursor, &at, at + 1, 0,
+						    __ATOMIC_RELAXED,
+						    __ATOMIC_RELAXED))
+			;
+	}
+	if (at < l->count)
+		fill(s, (char *)l->items + at * rec_size[id], entry);
 	else if (id == TLH_LIST_HEAPS && s->heap_err)
 		err = s->heap_err;
 	else
 		err = -ENODATA;
-	tlh_handle_unlock();
+	tlh_handle_put(&s->obj);
 	if (err) {
 		tlh_error_set(err);
 		return FALSE;
@@ -181,6 +200,8 @@ CreateToolhelp32Snapshot(DWORD dwFlags, DWORD th32ProcessID)
 		tlh_error_set(-ENOMEM);
 		return INVALID_HANDLE_VALUE;
 	}
+	s->obj.kind = TLH_HANDLE_SNAPSHOT;
+	s->obj.free_fn = free_object;
 	s->flags = dwFlags;
 
 	/* The pid names the process of the module and heap lists only. */
@@ -206,8 +227,8 @@ CreateToolhelp32Snapshot(DWORD dwFlags, DWORD th32ProcessID)
 		if (ret)
 			goto fail;
 	}
-	h = tlh_handle_open(s);
-	if (h == INVALID_HANDLE_VALUE) {
+	h = tlh_handle_open(&s->obj);
+	if (!h) {
 		ret = -ENOMEM;
 		goto fail;
 	}

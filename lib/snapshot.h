@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tlhelp32.h"
+#include "handle.h"
 
 struct tlh_proc_rec {
 	uint32_t pid;
@@ -36,7 +36,11 @@ struct tlh_heap_rec {
 	uint32_t flags;		/* HF32_DEFAULT or 0 */
 };
 
-/* One list of fixed-size records, with its cursor. */
+/*
+ * One list of fixed-size records, with its cursor (moved atomically: the
+ * records never change once the snapshot is made, so threads sharing a
+ * handle need no lock).
+ */
 struct tlh_list {
 	void *items;
 	size_t count;
@@ -45,6 +49,7 @@ struct tlh_list {
 };
 
 struct tlh_snapshot {
+	struct tlh_object obj;	/* first: the handle table's part */
 	uint32_t flags;
 	uint32_t module_pid;	/* real pid of the module and heap lists */
 	struct tlh_list procs;
@@ -73,17 +78,6 @@ tlh_snap_str(const struct tlh_snapshot *s, size_t off)
 	return s->pool + off;
 }
 
-/*
- * Look a handle up and lock the handle table.  Returns the snapshot with
- * the table locked (release with tlh_handle_unlock()), or NULL with the
- * table unlocked if @h is not an open snapshot handle.
- */
-struct tlh_snapshot *tlh_handle_lock(HANDLE h);
-void tlh_handle_unlock(void);
-
-/* Give @s a handle; INVALID_HANDLE_VALUE if the table is full. */
-HANDLE tlh_handle_open(struct tlh_snapshot *s);
-
 void tlh_snap_free(struct tlh_snapshot *s);
 
 /*
@@ -109,7 +103,10 @@ BOOL tlh_snap_step(HANDLE h, enum tlh_list_id id, int first, void *entry,
 BOOL tlh_snap_step_checked(HANDLE h, enum tlh_list_id id, int first,
 			   void *entry, tlh_fill_fn fill);
 
-/* Text: UTF-8 in, truncated to fit and always terminated. */
+/*
+ * Text: UTF-8 in, truncated to fit and always terminated; nothing after
+ * the terminator is written.
+ */
 void tlh_text_to_a(CHAR *dst, size_t cap, const char *src);
 void tlh_text_to_w(WCHAR *dst, size_t cap, const char *src);
 

@@ -4,9 +4,9 @@
  * ANSI (A) fields get the bytes themselves; wide (W) fields get UTF-16,
  * where every byte that is not part of a well-formed UTF-8 sequence
  * becomes U+FFFD, so a W string is always well formed.  Both are
- * truncated to fit, never in the middle of a character, and terminated;
- * the rest of the field is zeroed, so that an entry's bytes depend only on
- * what it describes.
+ * truncated to fit, never in the middle of a character, and terminated.
+ * Only the string and its terminator are written: the rest of the field
+ * is left as it was, as Windows leaves it.
  */
 #include "config.h"
 
@@ -68,7 +68,7 @@ tlh_text_to_a(CHAR *dst, size_t cap, const char *src)
 		pos += step;
 	}
 	memcpy(dst, src, pos);
-	memset(dst + pos, 0, cap - pos);
+	dst[pos] = '\0';
 }
 
 void
@@ -89,8 +89,7 @@ tlh_text_to_w(WCHAR *dst, size_t cap, const char *src)
 		out += tlh_text_put16(dst + out, cp);
 		pos += step;
 	}
-	while (out < cap)
-		dst[out++] = 0;
+	dst[out] = 0;
 }
 
 size_t

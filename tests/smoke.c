@@ -419,8 +419,11 @@ snap_processes(const struct child *c, const char *exe)
 	SetLastError(0);
 	CHECK(!Process32First(h, &pe) && GetLastError() == ERROR_INVALID_HANDLE,
 	      "a closed handle: error %lu", (unsigned long)GetLastError());
+	/* INVALID_HANDLE_VALUE is also GetCurrentProcess(), which closes
+	 * successfully and stays valid, as on Windows */
 	SetLastError(0);
-	CHECK(!CloseHandle(INVALID_HANDLE_VALUE) &&
+	CHECK(CloseHandle(INVALID_HANDLE_VALUE) &&
+	      !Process32First(INVALID_HANDLE_VALUE, &pe) &&
 	      GetLastError() == ERROR_INVALID_HANDLE,
 	      "INVALID_HANDLE_VALUE: error %lu",
 	      (unsigned long)GetLastError());

@@ -7,7 +7,10 @@
  * Toolhelp32ReadProcessMemory of this process and of a forked child, small
  * and large, succeeding and failing every way it can (unmapped, PROT_NONE,
  * running into PROT_NONE, NULL and read-only destination, wrapping range,
- * no such pid, a zombie); GetLastError/SetLastError; and, every few
+ * no such pid, a zombie); the same through process handles
+ * (OpenProcess, ReadProcessMemory, GetPriorityClass, CloseHandle: opened,
+ * used, refused for a missing right, closed twice, and the pseudo-handle);
+ * GetLastError/SetLastError; and, every few
  * rounds, snapshots of every kind (processes, threads, modules of this
  * process and of the child, 32-bit modules, heaps) walked to the end in
  * their A and W forms, heap blocks walked with Heap32First/Next to the end
@@ -47,7 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tlhelp32.h"
+#include "windows.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SOAK_ASAN	1
@@ -187,6 +190,52 @@ reads(struct worker *w)
 	EXPECT(w, !Toolhelp32ReadProcessMemory(NO_PID, small_src, w->dst, 8,
 					       NULL),
 	       "read with a NULL count");
+}
+
+/* --- process handles ------------------------------------------------------ */
+
+static void
+handles(struct worker *w)
+{
+	HANDLE h, q;
+	SIZE_T got = 7;
+
+	h = OpenProcess(PROCESS_VM_READ | PROCESS_QUERY_INFORMATION, FALSE,
+			(DWORD)child);
+	w->calls++;
+	EXPECT(w, h != NULL, "OpenProcess");
+	if (!h)
+		return;
+	EXPECT(w, ReadProcessMemory(h, small_src, w->dst, SMALL, &got) &&
+	       got == SMALL && !memcmp(w->dst, small_src, SMALL),
+	       "ReadProcessMemory");
+	if (w->rounds % 8 == 0)
+		EXPECT(w, ReadProcessMemory(h, large_src, w->dst, LARGE, &got)
+		       && got == LARGE, "ReadProcessMemory 256 KiB");
+	EXPECT(w, !ReadProcessMemory(h, none_page - 8, w->dst, 16, &got) &&
+	       got == 0 && GetLastError() == ERROR_PARTIAL_COPY,
+	       "ReadProcessMemory into PROT_NONE");
+	EXPECT(w, GetPriorityClass(h) == NORMAL_PRIORITY_CLASS,
+	       "GetPriorityClass");
+	EXPECT(w, GetProcessId(h) == (DWORD)child, "GetProcessId");
+	q = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE,
+			(DWORD)child);
+	EXPECT(w, q && !ReadProcessMemory(q, small_src, w->dst, 8, &got) &&
+	       got == 0 && GetLastError() == ERROR_ACCESS_DENIED,
+	       "ReadProcessMemory without PROCESS_VM_READ");
+	EXPECT(w, q && CloseHandle(q), "close a process handle");
+	EXPECT(w, CloseHandle(h), "close a process handle");
+	EXPECT(w, !CloseHandle(h) && GetLastError() == ERROR_INVALID_HANDLE,
+	       "close a process handle twice");
+	EXPECT(w, !ReadProcessMemory(h, small_src, w->dst, 8, &got) &&
+	       got == 0 && GetLastError() == ERROR_INVALID_HANDLE,
+	       "ReadProcessMemory on a closed handle");
+	EXPECT(w, !OpenProcess(PROCESS_VM_READ, FALSE, (DWORD)zombie) &&
+	       GetLastError() == ERROR_INVALID_PARAMETER,
+	       "OpenProcess of a zombie");
+	EXPECT(w, ReadProcessMemory(GetCurrentProcess(), small_src, w->dst, 8,
+				    &got) && got == 8,
+	       "ReadProcessMemory of GetCurrentProcess()");
 }
 
 /* --- last error ----------------------------------------------------------- */
@@ -352,9 +401,8 @@ bad_handles(struct worker *w)
 	       GetLastError() == ERROR_INVALID_HANDLE, "closed handle");
 	EXPECT(w, !CloseHandle(NULL) && GetLastError() == ERROR_INVALID_HANDLE,
 	       "close NULL");
-	EXPECT(w, !CloseHandle(INVALID_HANDLE_VALUE) &&
-	       GetLastError() == ERROR_INVALID_HANDLE,
-	       "close INVALID_HANDLE_VALUE");
+	EXPECT(w, CloseHandle(INVALID_HANDLE_VALUE),
+	       "close INVALID_HANDLE_VALUE (GetCurrentProcess())");
 	pe.dwSize = sizeof(pe);
 	EXPECT(w, !Process32First((HANDLE)(uintptr_t)0x1235, &pe) &&
 	       GetLastError() == ERROR_INVALID_HANDLE, "made-up handle");
@@ -434,6 +482,7 @@ work(void *arg)
 			continue;
 		}
 		reads(w);
+		handles(w);
 		last_error(w);
 		snapshots(w);
 		w->rounds++;

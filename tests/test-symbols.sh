@@ -1,8 +1,9 @@
 #!/bin/sh
 # test-symbols.sh - the ABI of the built shared library is exactly the
 # version script: every name under a "global:" of lib/libtlhelp32.map is
-# exported, with the version of its node, and nothing else is.  Also, every
-# function the public header declares is in the map.
+# exported, with the version of its node, and nothing else is.  Also, the
+# functions the public headers declare are exactly those in the map: the
+# headers declare nothing the library does not implement.
 #
 # Environment (from Makefile.am): top_srcdir, top_builddir, NM.
 # Exit 77 (skip) when no shared library was built (--disable-shared).
@@ -15,7 +16,7 @@ ident='[A-Za-z_][A-Za-z0-9_]*'
 NM=${NM:-nm}
 so=$top_builddir/lib/.libs/libtlhelp32.so
 map=$top_srcdir/lib/libtlhelp32.map
-header=$top_srcdir/include/tlhelp32.h
+headers="$top_srcdir/include/tlhelp32.h $top_srcdir/include/windows.h"
 
 if [ ! -f "$so" ]; then
 	echo "SKIP: $so not built (static-only build?)"
@@ -81,18 +82,20 @@ if ! cmp -s "$tmp/map-nodes" "$tmp/so-nodes"; then
 	fail=1
 fi
 
-# Each function declared in the public header: a line (outside comments
+# Each function declared in the public headers: a line (outside comments
 # and preprocessor lines) holding "WINAPI Name(".
-sed -e 's,/\*.*\*/,,g' -e '/\/\*/,/\*\//d' -e '/^[[:blank:]]*#/d' "$header" |
+# shellcheck disable=SC2086
+cat $headers |
+	sed -e 's,/\*.*\*/,,g' -e '/\/\*/,/\*\//d' -e '/^[[:blank:]]*#/d' |
 	sed -n "s/.*WINAPI[[:blank:]]\{1,\}\**\($ident\)[[:blank:]]*(.*/\1/p" |
 	LC_ALL=C sort -u >"$tmp/header"
 sed 's/@@.*//' "$tmp/map" | LC_ALL=C sort -u >"$tmp/map-names"
 
 if [ ! -s "$tmp/header" ]; then
-	echo "FAIL: no function declarations found in $header"
+	echo "FAIL: no function declarations found in $headers"
 	fail=1
 elif ! cmp -s "$tmp/header" "$tmp/map-names"; then
-	echo "FAIL: functions declared in tlhelp32.h differ from $map"
+	echo "FAIL: functions the headers declare differ from $map"
 	echo "  (< only in the header, > only in the map)"
 	diff "$tmp/header" "$tmp/map-names" | grep '^[<>]' | sed 's/^/  /'
 	fail=1

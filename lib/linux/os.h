@@ -38,6 +38,7 @@ pid_t tlh_os_self(void);
 struct tlh_target {
 	pid_t pid;
 	int pidfd;		/* a pidfd for it, or -1 */
+	uint64_t start;		/* its start time (clock ticks after boot) */
 	uintptr_t token_addr;	/* where its token lies in it; 0: no token */
 	unsigned char token[16];	/* AT_RANDOM's bytes, set at exec */
 };
@@ -52,8 +53,18 @@ void tlh_os_target_close(struct tlh_target *t);
 /* A target for the calling process, filled in place (no token needed). */
 void tlh_os_target_self(struct tlh_target *t);
 
+/* Open @pid's maps: the descriptor, or -ESRCH, -EPERM, -ENOSYS. */
+int tlh_os_maps_open(pid_t pid);
+
 /* 0 while @t's process lives and is the one it was opened on; -ESRCH. */
 int tlh_os_target_check(const struct tlh_target *t);
+
+/*
+ * The Windows class base priority of @t's process (4, 6, 8, 10, 13, 24:
+ * idle to realtime) from its scheduling policy and nice value; -ESRCH if
+ * it is gone, -EPERM if /proc hides it.
+ */
+int tlh_os_priority_base(const struct tlh_target *t, int32_t *base);
 
 /*
  * Open /proc/<pid>/mem of @t with @flags (O_RDONLY or O_RDWR), and prove
@@ -75,6 +86,18 @@ uintptr_t tlh_os_user_top(void);
  * user_top) are the caller's to check first; @n is not 0.
  */
 int tlh_os_read(pid_t pid, uintptr_t src, void *dst, size_t n);
+
+/*
+ * tlh_os_read() from @t's process.  With a token, the token is read in
+ * the same system call as the data, and a token that cannot be read or
+ * does not match fails the read with -ESRCH before a byte of the data
+ * reaches @dst: the pid names another process now.
+ */
+int tlh_os_read_target(const struct tlh_target *t, uintptr_t src, void *dst,
+		       size_t n);
+
+/* A target with no token and no pidfd: whatever process has @pid. */
+#define TLH_TARGET_PID(p)	{ (p), -1, 0, 0, { 0 } }
 
 struct tlh_snapshot;
 

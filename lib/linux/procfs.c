@@ -14,6 +14,12 @@
 int
 tlh_procfs_open(pid_t pid, const char *name)
 {
+	return tlh_procfs_open_flags(pid, name, O_RDONLY);
+}
+
+int
+tlh_procfs_open_flags(pid_t pid, const char *name, int flags)
+{
 	char path[64], digits[12];
 	size_t nd = 0, len, nlen = strlen(name);
 	unsigned int v = (unsigned int)pid;
@@ -32,7 +38,7 @@ tlh_procfs_open(pid_t pid, const char *name)
 	memcpy(path + len, name, nlen + 1);
 
 	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open(path, flags | O_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
 	if (fd >= 0)
 		return fd;

@@ -15,4 +15,7 @@
  */
 int tlh_procfs_open(pid_t pid, const char *name);
 
+/* tlh_procfs_open() with open(2)'s @flags (O_CLOEXEC is added). */
+int tlh_procfs_open_flags(pid_t pid, const char *name, int flags);
+
 #endif /* TLHELP32_LINUX_PROCFS_H */

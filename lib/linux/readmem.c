@@ -44,10 +44,20 @@
  * (the kernel forces access), so the range is always checked against the
  * maps first, and guard regions with it; small reads then go through the
  * private buffer as above, large ones straight into the caller's buffer.
+ *
+ * A read through a process handle names its process by a target
+ * (target.c) with a token: 16 bytes at a known address in that process.
+ * Every process_vm_readv() that copies data takes the token first, in the
+ * same call (token_pvr()), so the call proves whose memory it read: when
+ * the pid names another process now, the token's address is unmapped
+ * there (the kernel stops before the data) or holds other bytes, and the
+ * read fails with -ESRCH.  Through /proc/<pid>/mem the token is read
+ * through the descriptor itself, which stays bound to one address space.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -88,6 +98,9 @@ static unsigned char sink[PROBES_MAX];
 /* Pass one's private copy of a small read. */
 static __thread unsigned char bounce[SMALL_MAX];
 
+/* Where a read puts the token it takes with the data. */
+static __thread unsigned char token_seen[16];
+
 pid_t
 tlh_os_self(void)
 {
@@ -121,6 +134,36 @@ classify(pid_t pid, int err)
 	default:
 		return -err;
 	}
+}
+
+/*
+ * process_vm_readv() of @t's process, @local and @remote having a free
+ * first element for the token: with a token, it is read there first, in
+ * the same call.  Returns the bytes of data copied (the token's not
+ * counted), -1 with errno set by the call, or -2 when the token could not
+ * be read or does not match: the pid names another process, and nothing
+ * reached @local past the token if its address is unmapped there.
+ */
+static ssize_t
+token_pvr(const struct tlh_target *t, struct iovec *local, size_t nl,
+	  struct iovec *remote, size_t nr)
+{
+	ssize_t got;
+
+	if (!t->token_addr)
+		return process_vm_readv(t->pid, local + 1, nl, remote + 1, nr,
+					0);
+	local[0].iov_base = token_seen;
+	local[0].iov_len = sizeof(token_seen);
+	remote[0].iov_base = (void *)t->token_addr;
+	remote[0].iov_len = sizeof(token_seen);
+	got = process_vm_readv(t->pid, local, nl + 1, remote, nr + 1, 0);
+	if (got < 0)
+		return got;
+	if ((size_t)got < sizeof(token_seen) ||
+	    memcmp(token_seen, t->token, sizeof(token_seen)))
+		return -2;
+	return got - (ssize_t)sizeof(token_seen);
 }
 
 /* process_vm_readv() has answered ENOSYS: use /proc/<pid>/mem. */
@@ -317,15 +360,18 @@ one_page(uintptr_t a, size_t n, size_t pg)
  * the first attempt), that copy is delivered: a complete read.
  */
 static int
-read_slowly(pid_t pid, uintptr_t src, void *dst, size_t n)
+read_slowly(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
 {
-	struct iovec local = { bounce, n }, remote = { (void *)src, n };
+	struct iovec local[2] = { { NULL, 0 }, { bounce, n } };
+	struct iovec remote[2] = { { NULL, 0 }, { (void *)src, n } };
 	ssize_t got;
 	int ret;
 
-	got = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	got = token_pvr(t, local, 1, remote, 1);
+	if (got == -2)
+		return -ESRCH;
 	if (got < 0)
-		return classify(pid, errno);
+		return classify(t->pid, errno);
 	if ((size_t)got < n)
 		return -EIO;
 	ret = dest_writable((uintptr_t)dst, n);
@@ -335,12 +381,12 @@ read_slowly(pid_t pid, uintptr_t src, void *dst, size_t n)
 }
 
 static int
-read_small(pid_t pid, uintptr_t src, void *dst, size_t n)
+read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
 {
-	struct iovec local[1 + DST_PAGES_MAX];
-	struct iovec remote[1 + DST_PAGES_MAX];
+	struct iovec local[2 + DST_PAGES_MAX];
+	struct iovec remote[2 + DST_PAGES_MAX];
 	uintptr_t d = (uintptr_t)dst, s, e;
-	size_t pg = page_size(), nl = 0, nr = 0;
+	size_t pg = page_size(), nl = 1, nr = 1;
 	ssize_t got;
 	int ret;
 
@@ -350,16 +396,18 @@ read_small(pid_t pid, uintptr_t src, void *dst, size_t n)
 	 * straight into the buffer is all or nothing by itself.
 	 */
 	if (one_page(src, n, pg) && one_page(d, n, pg)) {
-		local[0].iov_base = dst;
-		local[0].iov_len = n;
-		remote[0].iov_base = (void *)src;
-		remote[0].iov_len = n;
-		got = process_vm_readv(pid, local, 1, remote, 1, 0);
+		local[1].iov_base = dst;
+		local[1].iov_len = n;
+		remote[1].iov_base = (void *)src;
+		remote[1].iov_len = n;
+		got = token_pvr(t, local, 1, remote, 1);
 		if (got == (ssize_t)n)
 			return 0;
+		if (got == -2)
+			return -ESRCH;
 		if (got < 0 && errno != EFAULT)
-			return classify(pid, errno);
-		return read_slowly(pid, src, dst, n);
+			return classify(t->pid, errno);
+		return read_slowly(t, src, dst, n);
 	}
 
 	local[nl].iov_base = bounce;
@@ -370,7 +418,7 @@ read_small(pid_t pid, uintptr_t src, void *dst, size_t n)
 	/* Every destination page but the last, where pass two begins. */
 	e = (d + n - 1) & ~(pg - 1);
 	if (e > d && dest_writable(d, e - d))
-		return read_slowly(pid, src, dst, n);
+		return read_slowly(t, src, dst, n);
 
 	for (e = d + n; e > d; e = s) {
 		s = (e - 1) & ~(pg - 1);
@@ -382,11 +430,13 @@ read_small(pid_t pid, uintptr_t src, void *dst, size_t n)
 		remote[nr++].iov_len = e - s;
 	}
 
-	got = process_vm_readv(pid, local, nl, remote, nr, 0);
+	got = token_pvr(t, local, nl - 1, remote, nr - 1);
 	if (got == (ssize_t)(2 * n))
 		return 0;
+	if (got == -2)
+		return -ESRCH;
 	if (got < 0)
-		return classify(pid, errno);
+		return classify(t->pid, errno);
 	if ((size_t)got < n)
 		return -EIO;
 	/* Pass one read it all; pass two stopped at our buffer or because
@@ -485,11 +535,12 @@ guards(pid_t pid, uintptr_t start, size_t n)
 }
 
 static int
-read_large(pid_t pid, uintptr_t src, void *dst, size_t n)
+read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
 {
 	struct probes pr;
 	uintptr_t d = (uintptr_t)dst, dend = d + n;
-	struct iovec local, remote;
+	struct iovec local[2], remote[2];
+	pid_t pid = t->pid;
 	size_t done, len;
 	ssize_t got;
 	int ret, reach;
@@ -537,11 +588,13 @@ read_large(pid_t pid, uintptr_t src, void *dst, size_t n)
 
 	for (done = 0; done < n; done += (size_t)got) {
 		len = n - done < CHUNK_MAX ? n - done : CHUNK_MAX;
-		local.iov_base = (char *)dst + done;
-		local.iov_len = len;
-		remote.iov_base = (void *)(src + done);
-		remote.iov_len = len;
-		got = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+		local[1].iov_base = (char *)dst + done;
+		local[1].iov_len = len;
+		remote[1].iov_base = (void *)(src + done);
+		remote[1].iov_len = len;
+		got = token_pvr(t, local, 1, remote, 1);
+		if (got == -2)
+			return -ESRCH;
 		if (got < 0) {
 			ret = classify(pid, errno);
 			return ret == -EIO && !page_writable(d + done) ?
@@ -625,21 +678,56 @@ read_mem(int fd, pid_t pid, uintptr_t src, void *dst, size_t n)
 int
 tlh_os_read(pid_t pid, uintptr_t src, void *dst, size_t n)
 {
+	struct tlh_target t = TLH_TARGET_PID(pid);
+
+	return tlh_os_read_target(&t, src, dst, n);
+}
+
+/* The read; without a pidfd or start time, @t is only a pid. */
+static int
+read_target(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
+{
+	pid_t pid = t->pid;
 	int ret = -ENOSYS, alt, fd;
 
 	if (!__atomic_load_n(&no_pvr, __ATOMIC_RELAXED)) {
-		ret = n <= SMALL_MAX ? read_small(pid, src, dst, n) :
-				       read_large(pid, src, dst, n);
+		ret = n <= SMALL_MAX ? read_small(t, src, dst, n) :
+				       read_large(t, src, dst, n);
 		if (ret == -ENOSYS)
 			__atomic_store_n(&no_pvr, 1, __ATOMIC_RELAXED);
 		if (ret != -ENOSYS && ret != -EPERM)
 			return ret;
 	}
 	/* No process_vm_readv, or a refusal that mem may not share. */
-	fd = mem_open(pid);
+	fd = t->start ? tlh_os_target_mem(t, O_RDONLY) : mem_open(pid);
 	if (fd < 0)
 		return ret == -EPERM && fd != -ESRCH ? ret : fd;
 	alt = read_mem(fd, pid, src, dst, n);
 	close(fd);
 	return alt;
+}
+
+int
+tlh_os_read_target(const struct tlh_target *t, uintptr_t src, void *dst,
+		   size_t n)
+{
+	int ret;
+
+	/*
+	 * A process that has exited is refused before anything is read: its
+	 * pid may already name another.  The token, read with the data,
+	 * catches a pid that changed hands after this check, unless the new
+	 * process is a fork of the old one's, without exec, and so holds the
+	 * same token (see libtlhelp32(7)).  Without a pidfd the check reads
+	 * the start time in /proc/<pid>/stat: slower, as exact.
+	 */
+	if ((t->pidfd >= 0 || t->start) && tlh_os_target_check(t))
+		return -ESRCH;
+	ret = read_target(t, src, dst, n);
+
+	/* A process the handle names that is gone (not one that only hides
+	 * its memory) makes any failure -ESRCH. */
+	if (ret && ret != -EFAULT && t->start && tlh_os_target_check(t))
+		ret = -ESRCH;
+	return ret;
 }

@@ -1,0 +1,302 @@
+/*
+ * target.c - a process as a process handle names it.
+ *
+ * Linux names a process by its pid, and gives the pid to a new process
+ * once the old one is gone.  A Windows handle names one process for its
+ * whole life, so a target carries what ties it to the process it was
+ * opened on:
+ *
+ * - a pidfd (Linux 5.3+), which becomes readable when that process exits:
+ *   one poll() says whether it still lives, and while it lives its pid is
+ *   its own;
+ * - its start time from /proc/<pid>/stat, which a later process with the
+ *   same pid cannot share: the check where there are no pidfds;
+ * - a token: the 16 random bytes the kernel writes into every process at
+ *   exec (AT_RANDOM in its auxiliary vector), and where they lie.  A read
+ *   by pid takes the token in the same process_vm_readv() as the data and
+ *   before it, so one system call both reads and proves whose memory it
+ *   read, at no extra cost (lib/linux/readmem.c).
+ *
+ * A process that calls execve() gets a new address space and a new token;
+ * its handles then fail as those of a process that exited.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "os.h"
+#include "procfs.h"
+#include "stat.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open	434	/* the same number on every architecture */
+#endif
+
+#define AT_RANDOM_TYPE	25	/* <elf.h>'s AT_RANDOM */
+
+/* Read a small file of @pid into @buf (terminated): its length or -errno. */
+static ssize_t
+read_small_file(pid_t pid, const char *name, char *buf, size_t size)
+{
+	ssize_t len, got;
+	int fd, err;
+
+	fd = tlh_procfs_open(pid, name);
+	if (fd < 0)
+		return fd;
+	len = 0;
+	while ((size_t)len < size - 1) {
+		got = read(fd, buf + len, size - 1 - (size_t)len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += got;
+	}
+	err = errno;
+	close(fd);
+	if (len == 0)
+		return got < 0 && err != ESRCH ? -err : -ESRCH;
+	buf[len] = '\0';
+	return len;
+}
+
+static int
+read_stat(pid_t pid, struct tlh_stat *st)
+{
+	char buf[1024];
+	ssize_t len = read_small_file(pid, "stat", buf, sizeof(buf));
+
+	if (len < 0)
+		return (int)len;
+	return tlh_stat_parse(buf, (size_t)len, st) ? -ESRCH : 0;
+}
+
+/* 0 if @pid is a process's id, not only one of its threads'; -ESRCH. */
+static int
+is_process(pid_t pid)
+{
+	char buf[1024], *p;
+	ssize_t len = read_small_file(pid, "status", buf, sizeof(buf));
+
+	if (len < 0)
+		return (int)len;
+	p = strstr(buf, "\nTgid:");
+	return p && strtol(p + 6, NULL, 10) == (long)pid ? 0 : -ESRCH;
+}
+
+/*
+ * Where AT_RANDOM points in the auxiliary vector @v (@len bytes) of
+ * entries of @word bytes each; 0 if it has none.
+ */
+static uintptr_t
+find_random(const unsigned char *v, size_t len, size_t word)
+{
+	uint64_t type, val;
+	uint32_t w32;
+	size_t i;
+
+	for (i = 0; i + 2 * word <= len; i += 2 * word) {
+		if (word == 8) {
+			memcpy(&type, v + i, 8);
+			memcpy(&val, v + i + 8, 8);
+		} else {
+			memcpy(&w32, v + i, 4);
+			type = w32;
+			memcpy(&w32, v + i + 4, 4);
+			val = w32;
+		}
+		if (type == 0)
+			return 0;
+		if (type == AT_RANDOM_TYPE)
+			return val <= UINTPTR_MAX - 16 ? (uintptr_t)val : 0;
+	}
+	return 0;
+}
+
+/* Learn @t's token; without one (auxv unreadable), leave token_addr 0. */
+static void
+learn_token(struct tlh_target *t)
+{
+	unsigned char v[1024];
+	ssize_t len = 0, got;
+	uintptr_t at;
+	int fd;
+
+	fd = tlh_procfs_open(t->pid, "auxv");
+	if (fd < 0)
+		return;
+	while ((size_t)len < sizeof(v)) {
+		got = read(fd, v + len, sizeof(v) - (size_t)len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += got;
+	}
+	close(fd);
+	/* A 32-bit process's vector has 4-byte words; its last entry is
+	 * AT_NULL either way, so the length tells nothing: try ours first. */
+	at = find_random(v, (size_t)len, sizeof(uintptr_t));
+	if (!at && sizeof(uintptr_t) == 8)
+		at = find_random(v, (size_t)len, 4);
+	if (at && !tlh_os_read(t->pid, at, t->token, sizeof(t->token)))
+		t->token_addr = at;
+}
+
+/*
+ * Pidfds held by targets.  A program may keep thousands of handles open;
+ * past PIDFDS_MAX, targets do without, so that handles never use up the
+ * program's descriptors.
+ */
+#define PIDFDS_MAX	256
+static unsigned int pidfds;
+
+static int
+pidfd_open_counted(pid_t pid)
+{
+	int fd;
+
+	if (__atomic_add_fetch(&pidfds, 1, __ATOMIC_RELAXED) > PIDFDS_MAX) {
+		__atomic_sub_fetch(&pidfds, 1, __ATOMIC_RELAXED);
+		return -2;
+	}
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		__atomic_sub_fetch(&pidfds, 1, __ATOMIC_RELAXED);
+	return fd;
+}
+
+int
+tlh_os_target_open(struct tlh_target *t, pid_t pid)
+{
+	struct tlh_stat st;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	t->pidfd = pidfd_open_counted(pid);
+	if (t->pidfd == -2) {
+		t->pidfd = -1;
+		ret = is_process(pid);
+		if (ret)
+			return ret;
+	} else if (t->pidfd < 0) {
+		/* EINVAL: a thread that does not lead its process */
+		if (errno == ESRCH || errno == EINVAL)
+			return -ESRCH;
+		/* No pidfds (before 5.3), or no descriptor left: the start
+		 * time does the pidfd's work, at the price of reading stat. */
+		t->pidfd = -1;
+		ret = is_process(pid);
+		if (ret)
+			return ret;
+	}
+	ret = read_stat(pid, &st);
+	if (ret)
+		goto fail;
+	t->start = st.starttime;
+	learn_token(t);
+	/* All of that was learnt from the process the pidfd names. */
+	ret = tlh_os_target_check(t);
+	if (!ret)
+		return 0;
+fail:
+	tlh_os_target_close(t);
+	return ret;
+}
+
+void
+tlh_os_target_close(struct tlh_target *t)
+{
+	if (t->pidfd >= 0) {
+		close(t->pidfd);
+		__atomic_sub_fetch(&pidfds, 1, __ATOMIC_RELAXED);
+	}
+	t->pidfd = -1;
+}
+
+void
+tlh_os_target_self(struct tlh_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->pid = tlh_os_self();
+	t->pidfd = -1;
+}
+
+int
+tlh_os_target_check(const struct tlh_target *t)
+{
+	struct pollfd p;
+	struct tlh_stat st;
+	int ret;
+
+	if (t->pidfd >= 0) {
+		p.fd = t->pidfd;
+		p.events = POLLIN;
+		p.revents = 0;
+		do
+			ret = poll(&p, 1, 0);
+		while (ret < 0 && errno == EINTR);
+		return ret == 0 ? 0 : -ESRCH;
+	}
+	if (!t->start)		/* the calling process */
+		return 0;
+	if (read_stat(t->pid, &st) || st.starttime != t->start ||
+	    st.state == 'Z' || st.state == 'X')
+		return -ESRCH;
+	return 0;
+}
+
+int
+tlh_os_maps_open(pid_t pid)
+{
+	return tlh_procfs_open(pid, "maps");
+}
+
+int
+tlh_os_target_mem(const struct tlh_target *t, int flags)
+{
+	unsigned char token[sizeof(t->token)];
+	ssize_t got;
+	int fd;
+
+	fd = tlh_procfs_open_flags(t->pid, "mem", flags);
+	if (fd < 0)
+		return fd == -EPERM && tlh_os_target_check(t) ? -ESRCH : fd;
+	/* The descriptor holds the address space it was opened on. */
+	if (t->token_addr) {
+		do
+			got = pread(fd, token, sizeof(token),
+				    (off_t)t->token_addr);
+		while (got < 0 && errno == EINTR);
+		if (got == (ssize_t)sizeof(token) &&
+		    !memcmp(token, t->token, sizeof(token)))
+			return fd;
+	} else if (!tlh_os_target_check(t)) {
+		return fd;
+	}
+	close(fd);
+	return -ESRCH;
+}
+
+int
+tlh_os_priority_base(const struct tlh_target *t, int32_t *base)
+{
+	struct tlh_stat st;
+	int ret;
+
+	ret = read_stat(t->pid, &st);
+	if (!ret)
+		ret = tlh_os_target_check(t);
+	if (ret)
+		return ret == -EPERM ? ret : -ESRCH;
+	*base = tlh_stat_class_base(&st);
+	return 0;
+}
