@@ -22,6 +22,10 @@
 int wmain(int argc, WCHAR **argv, WCHAR **envp);
 int main(int argc, char **argv, char **envp);
 
+/* The converted vectors, kept for the life of the process, as argv is:
+ * wmain() and what it leaves to atexit() may hold on to them. */
+static WCHAR **wargv, **wenvp;
+
 /* Convert a NULL-terminated vector of n strings; NULL when out of memory. */
 static WCHAR **
 widen(char **v, size_t n)
@@ -46,7 +50,6 @@ widen(char **v, size_t n)
 int
 main(int argc, char **argv, char **envp)
 {
-	WCHAR **wargv, **wenvp;
 	size_t nenv = 0;
 
 	while (envp && envp[nenv])
