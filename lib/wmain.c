@@ -22,9 +22,12 @@
 int wmain(int argc, WCHAR **argv, WCHAR **envp);
 int main(int argc, char **argv, char **envp);
 
-/* The converted vectors, kept for the life of the process, as argv is:
- * wmain() and what it leaves to atexit() may hold on to them. */
-static WCHAR **wargv, **wenvp;
+/*
+ * The converted vectors, kept for the life of the process, as argv is:
+ * wmain() and what it leaves to atexit() may hold on to them.  volatile,
+ * so that the compiler keeps the stores to variables nothing reads.
+ */
+static WCHAR **volatile wargv, **volatile wenvp;
 
 /* Convert a NULL-terminated vector of n strings; NULL when out of memory. */
 static WCHAR **
