@@ -586,7 +586,7 @@ END_TEST
 
 START_TEST(test_w16_printf)
 {
-	char buf[64], *s = NULL;
+	char buf[64], ref[32], *s = NULL;
 	struct mem m;
 	int n = 0, fds[2];
 	ssize_t got;
@@ -604,9 +604,11 @@ START_TEST(test_w16_printf)
 	ck_assert_str_eq(buf, "[\xc3\xa9][\xc3\xa9\xc3\xa9][  \xc3\xa9]"
 			 "[\xc3\xa9  ]");
 	/* the C library's rules otherwise: l is long, %p as it prints it */
+	snprintf(ref, sizeof(ref), "x %ld", LONG_MIN + 1);
 	ck_assert_int_eq(tlhelp32_w16_snprintf(buf, sizeof(buf), "%ls %ld",
-					       u"x", 1L << 40), 15);
-	ck_assert_str_eq(buf, "x 1099511627776");
+					       u"x", LONG_MIN + 1),
+			 (int)strlen(ref));
+	ck_assert_str_eq(buf, ref);
 	ck_assert_int_eq(tlhelp32_w16_snprintf(buf, sizeof(buf), "%ls%p",
 					       u"", (void *)NULL), 5);
 	ck_assert_str_eq(buf, "(nil)");
