@@ -381,8 +381,10 @@ put_wide(struct out *o, const struct spec *sp, const WCHAR *s)
 	pad_after(o, sp, k);
 }
 
-/* A NULL string: "(null)", or in the C library's way nothing if the
- * precision cuts it. */
+/*
+ * A NULL string: "(null)", or in the C library's way nothing if the
+ * precision cuts it.
+ */
 static void
 put_null(struct out *o, const struct spec *sp)
 {
@@ -787,6 +789,77 @@ ms_copy(void *buf, size_t n, const void *text, int len, size_t unit)
 	return (size_t)len <= n ? len : -1;
 }
 
+/*
+ * The output paths the wide and narrow functions share; each formats with
+ * render() (wide: Microsoft's rules) and frees what it made.
+ */
+
+/* Write the text to stream: UTF-8 from a wide text, the bytes otherwise. */
+static int
+to_stream(FILE *stream, int wide, const void *fmt, va_list ap)
+{
+	struct out o;
+	int len, ret;
+
+	if (!stream) {
+		errno = EINVAL;
+		return -1;
+	}
+	len = render(&o, wide, fmt, ap);
+	if (len < 0)
+		return -1;
+	if (wide)
+		ret = tlh_wstr_put(o.buf, (size_t)len, stream) ? -1 : len;
+	else
+		ret = fwrite(o.buf, 1, (size_t)len, stream) == (size_t)len ?
+		      len : -1;
+	free(o.buf);
+	return ret;
+}
+
+/* Store the text and its terminator in buf, whatever its size. */
+static int
+to_buffer(void *buf, int wide, const void *fmt, va_list ap)
+{
+	size_t unit = wide ? sizeof(WCHAR) : 1;
+	struct out o;
+	int len;
+
+	if (!buf) {
+		errno = EINVAL;
+		return -1;
+	}
+	len = render(&o, wide, fmt, ap);
+	if (len < 0)
+		return -1;
+	memcpy(buf, o.buf, ((size_t)len + 1) * unit);
+	free(o.buf);
+	return len;
+}
+
+/*
+ * Store the text in buf, of n units, with ms_copy()'s rule; with buf NULL
+ * and n 0, return the length it needs.
+ */
+static int
+to_ms_buffer(void *buf, size_t n, int wide, const void *fmt, va_list ap)
+{
+	struct out o;
+	int len;
+
+	if (!buf && n) {
+		errno = EINVAL;
+		return -1;
+	}
+	len = render(&o, wide, fmt, ap);
+	if (len < 0)
+		return -1;
+	if (buf)
+		len = ms_copy(buf, n, o.buf, len, wide ? sizeof(WCHAR) : 1);
+	free(o.buf);
+	return len;
+}
+
 /* The body of a variadic function: call, with ap, is its va_list form. */
 #define FORWARD(call)							\
 	va_list ap;							\
@@ -803,19 +876,7 @@ ms_copy(void *buf, size_t n, const void *text, int len, size_t unit)
 TLH_EXPORT int
 tlhelp32_vfwprintf(FILE *stream, const WCHAR *fmt, va_list ap)
 {
-	struct out o;
-	int len, ret;
-
-	if (!stream) {
-		errno = EINVAL;
-		return -1;
-	}
-	len = render(&o, 1, fmt, ap);
-	if (len < 0)
-		return -1;
-	ret = tlh_wstr_put(o.buf, (size_t)len, stream) ? -1 : len;
-	free(o.buf);
-	return ret;
+	return to_stream(stream, 1, fmt, ap);
 }
 
 /* Write formatted wide text to stream. */
@@ -881,20 +942,7 @@ tlhelp32_swprintf(WCHAR *buf, size_t n, const WCHAR *fmt, ...)
 TLH_EXPORT int
 tlhelp32__vsnwprintf(WCHAR *buf, size_t n, const WCHAR *fmt, va_list ap)
 {
-	struct out o;
-	int len;
-
-	if (!buf && n) {
-		errno = EINVAL;
-		return -1;
-	}
-	len = render(&o, 1, fmt, ap);
-	if (len < 0)
-		return -1;
-	if (buf)
-		len = ms_copy(buf, n, o.buf, len, sizeof(WCHAR));
-	free(o.buf);
-	return len;
+	return to_ms_buffer(buf, n, 1, fmt, ap);
 }
 
 /* Format into buf, of n units, as Microsoft's _snwprintf. */
@@ -908,19 +956,7 @@ tlhelp32__snwprintf(WCHAR *buf, size_t n, const WCHAR *fmt, ...)
 TLH_EXPORT int
 tlhelp32__vswprintf(WCHAR *buf, const WCHAR *fmt, va_list ap)
 {
-	struct out o;
-	int len;
-
-	if (!buf) {
-		errno = EINVAL;
-		return -1;
-	}
-	len = render(&o, 1, fmt, ap);
-	if (len < 0)
-		return -1;
-	memcpy(buf, o.buf, ((size_t)len + 1) * sizeof(WCHAR));
-	free(o.buf);
-	return len;
+	return to_buffer(buf, 1, fmt, ap);
 }
 
 /* Format into buf, whatever its size. */
@@ -978,21 +1014,13 @@ tlhelp32__snprintf(char *buf, size_t n, const char *fmt, ...)
 TLH_EXPORT int
 tlhelp32_w16_vfprintf(FILE *stream, const char *fmt, va_list ap)
 {
-	struct out o;
-	int len, ret;
-
 	if (!stream || !fmt) {
 		errno = EINVAL;
 		return -1;
 	}
 	if (!has_wide(fmt))
 		return vfprintf(stream, fmt, ap);
-	len = render(&o, 0, fmt, ap);
-	if (len < 0)
-		return -1;
-	ret = fwrite(o.buf, 1, (size_t)len, stream) == (size_t)len ? len : -1;
-	free(o.buf);
-	return ret;
+	return to_stream(stream, 0, fmt, ap);
 }
 
 /* Write formatted text to stream. */
@@ -1020,21 +1048,13 @@ tlhelp32_w16_printf(const char *fmt, ...)
 TLH_EXPORT int
 tlhelp32_w16_vsprintf(char *buf, const char *fmt, va_list ap)
 {
-	struct out o;
-	int len;
-
 	if (!buf || !fmt) {
 		errno = EINVAL;
 		return -1;
 	}
 	if (!has_wide(fmt))
 		return vsprintf(buf, fmt, ap);
-	len = render(&o, 0, fmt, ap);
-	if (len < 0)
-		return -1;
-	memcpy(buf, o.buf, (size_t)len + 1);
-	free(o.buf);
-	return len;
+	return to_buffer(buf, 0, fmt, ap);
 }
 
 /* Format into buf, whatever its size. */
@@ -1079,22 +1099,13 @@ tlhelp32_w16_snprintf(char *buf, size_t n, const char *fmt, ...)
 TLH_EXPORT int
 tlhelp32_w16__vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 {
-	struct out o;
-	int len;
-
 	if (!fmt || (!buf && n)) {
 		errno = EINVAL;
 		return -1;
 	}
 	if (!has_wide(fmt))
 		return tlhelp32__vsnprintf(buf, n, fmt, ap);
-	len = render(&o, 0, fmt, ap);
-	if (len < 0)
-		return -1;
-	if (buf)
-		len = ms_copy(buf, n, o.buf, len, 1);
-	free(o.buf);
-	return len;
+	return to_ms_buffer(buf, n, 0, fmt, ap);
 }
 
 /* Format into buf, of n bytes, as Microsoft's _snprintf. */
