@@ -41,18 +41,17 @@ bad() {
 	fail=1
 }
 
-# compile LANG(c|c++) ARGS...: compile $src to an object; status of the
-# compiler, its messages in $tmp/out.
+# compile LANG(c|c++) OUT ARGS...: compile $src to an object; status of
+# the compiler, its messages in OUT.
 compile() {
-	lang=$1
-	shift
+	lang=$1 out=$2
+	shift 2
 	if [ "$lang" = c ]; then
 		# shellcheck disable=SC2086
-		$CC $CFLAGS $inc "$@" -c -o "$tmp/obj.o" >"$tmp/out" 2>&1
+		$CC $CFLAGS $inc "$@" -c -o "$out.o" >"$out" 2>&1
 	else
 		# shellcheck disable=SC2086
-		$CXX $CXXFLAGS $inc -x c++ "$@" -c -o "$tmp/obj.o" \
-			>"$tmp/out" 2>&1
+		$CXX $CXXFLAGS $inc -x c++ "$@" -c -o "$out.o" >"$out" 2>&1
 	fi
 }
 
@@ -78,60 +77,83 @@ $CXX $CXXFLAGS -x c++ -c -o "$tmp/probe.o" "$tmp/probe.cc" >/dev/null 2>&1 ||
 
 # --- the matrix ---------------------------------------------------------------
 
-# row LANG STD MODE: compile $src; MODE is default, wchar16 or unicode
-# (wchar16 with UNICODE and _UNICODE).  Which header comes first and
-# whether the C library's come before ours turn with each row.
+# row LANG STD MODE K: compile $src, two rows at a time; MODE is default,
+# wchar16 or unicode (wchar16 with UNICODE and _UNICODE).  Which header
+# comes first, and whether the C library's come before ours, turn with K
+# (the row's place among those of its language and mode), so that each
+# mode sees every header first and both orders.  Each row's verdict goes
+# to $tmp/row.N: "ok", or what failed.
 row() {
-	lang=$1 std=$2 mode=$3
+	lang=$1 std=$2 mode=$3 k=$4
 	n=$((n + 1))
-	first=$((n % 4 + 1))
-	order=
-	[ $((n % 2)) -eq 0 ] && order=-DTLH_LIBC_FIRST
 	case $mode in
 	default) flags= ;;
-	wchar16) flags=$w16 ;;
-	unicode) flags="$w16 -DUNICODE -D_UNICODE" ;;
+	wchar16) flags=$w16 k=$((k + 3)) ;;
+	unicode) flags="$w16 -DUNICODE -D_UNICODE" k=$((k + 2)) ;;
 	esac
-	what="$lang -std=$std $mode (header $first first${order:+, C library first})"
+	first=$((k % 4 + 1))
+	order=
+	[ $((k % 2)) -eq 1 ] && order=-DTLH_LIBC_FIRST
 	lib16=$have16
 	[ "$lang" = c ] || lib16=$have16_cxx
-	if [ "$mode" != default ] && [ "$lib16" = no ]; then
-		# shellcheck disable=SC2086
-		if compile "$lang" -std="$std" $strict $flags \
-			-DTLH_FIRST=$first $order "$src"; then
-			bad "$what: compiled with a C library whose wchar_t" \
-				"stays 32 bits wide"
-		elif ! grep -q 'needs a C library whose wchar_t' "$tmp/out"
-		then
-			bad "$what: no message about the C library's wchar_t"
-			sed 's/^/  | /' "$tmp/out"
-		else
-			ok=$((ok + 1))
-		fi
-		return
-	fi
+	what="$lang -std=$std $mode (header $first first${order:+, C library first})"
 	# shellcheck disable=SC2086
-	if compile "$lang" -std="$std" $strict $flags -DTLH_FIRST=$first \
-		$order "$src"; then
-		ok=$((ok + 1))
-	else
-		bad "$what"
-		sed 's/^/  | /' "$tmp/out"
-	fi
+	(
+		out=$tmp/out.$n
+		if compile "$lang" "$out" -std="$std" $strict $flags \
+			-DTLH_FIRST=$first $order "$src"; then
+			built=yes
+		else
+			built=no
+		fi
+		if [ "$mode" != default ] && [ "$lib16" = no ]; then
+			# This C library's wchar_t stays 32 bits wide.
+			if [ $built = yes ]; then
+				echo "FAIL: $what: compiled with a C library" \
+					"whose wchar_t stays 32 bits wide"
+			elif ! grep -q 'needs a C library whose wchar_t' \
+				"$out"; then
+				echo "FAIL: $what: no message about the C" \
+					"library's wchar_t"
+				sed 's/^/  | /' "$out"
+			else
+				echo ok
+			fi
+		elif [ $built = yes ]; then
+			echo ok
+		else
+			echo "FAIL: $what"
+			sed 's/^/  | /' "$out"
+		fi
+	) >"$tmp/row.$n" &
+	[ $((n % 2)) -eq 0 ] && wait
 }
 
+i=0
 for std in c89 c99 c11 c17 c2x; do
-	row c $std default
-	row c $std unicode
+	row c $std default $i
+	row c $std unicode $((i + 1))
+	i=$((i + 1))
 done
-row c c11 wchar16
+row c c11 wchar16 0
 if [ "$have_cxx" = yes ]; then
+	i=0
 	for std in c++98 c++11 c++17; do
-		row c++ $std default
-		row c++ $std unicode
+		row c++ $std default $i
+		row c++ $std unicode $((i + 1))
+		i=$((i + 1))
 	done
-	row c++ c++11 wchar16
+	row c++ c++11 wchar16 0
 fi
+wait
+for f in "$tmp"/row.*; do
+	if [ "$(cat "$f")" = ok ]; then
+		ok=$((ok + 1))
+	else
+		cat "$f"
+		fail=1
+	fi
+done
 
 # --- what must not compile ------------------------------------------------------
 
