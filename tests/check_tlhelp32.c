@@ -21,6 +21,7 @@ main(void)
 	srunner_add_suite(sr, unicode_suite());
 	srunner_add_suite(sr, confined_suite());
 	srunner_add_suite(sr, churn_suite());
+	srunner_add_suite(sr, wstr_suite());
 	srunner_add_suite(sr, process_suite());
 	srunner_add_suite(sr, format_suite());
 	srunner_add_suite(sr, sysinfo_suite());
