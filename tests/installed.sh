@@ -33,14 +33,13 @@ san=$(sed -n 's/^SANITIZE_CFLAGS = *//p' "$top_builddir/Makefile" 2>/dev/null)
 san="$san $(sed -n 's/^CFLAGS = *//p; s/^LDFLAGS = *//p' \
 	"$top_builddir/Makefile" 2>/dev/null | tr '\n' ' ')"
 
-# make install DESTDIR=$dest, or only the install targets given; then only
-# the installed tlhelp32.pc, with its paths under $dest, is what
-# pkg-config knows (pcdir: its directory).  Exits on failure.
+# make install DESTDIR=$dest; then only the installed tlhelp32.pc, with
+# its paths under $dest, is what pkg-config knows (pcdir: its directory).
+# Exits on failure.
 install_tree() {
-	[ $# -gt 0 ] || set -- install
-	if ! $MAKE -C "$top_builddir" "$@" DESTDIR="$dest" \
+	if ! $MAKE -C "$top_builddir" install DESTDIR="$dest" \
 		>"$tmp/install.log" 2>&1; then
-		bad "make $* DESTDIR=$dest"
+		bad "make install DESTDIR=$dest"
 		show "$tmp/install.log"
 		exit 1
 	fi

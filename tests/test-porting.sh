@@ -11,6 +11,8 @@
 #   findpid   finds the child's pid by name, and only it
 #   proclist  lists the child with its priority class, its executable and
 #             C library among its modules, and its thread
+#             (these two are generic text, and are built and run once more
+#             as Unicode programs with tlhelp32-wchar16 where it works)
 #   modbase   reads the child's value at its module base + offset
 #   trainer   changes the value (WriteProcessMemory); the child then
 #             reports the new value itself
@@ -55,10 +57,9 @@ trap 'exit 1' HUP INT PIPE TERM
 dest=$tmp/dest
 mkdir "$dest" || exit 99
 
-# --- install: the library, its headers and tlhelp32.pc ----------------------
+# --- install ----------------------------------------------------------------
 
-install_tree install-libLTLIBRARIES install-tlhelp32includeHEADERS \
-	install-pkgconfigDATA
+install_tree
 cflags=$($PKG_CONFIG --cflags tlhelp32)
 libs=$($PKG_CONFIG --libs tlhelp32)
 libdir=$(pcvar libdir) || { bad "tlhelp32.pc: no absolute libdir"; exit 1; }
@@ -81,6 +82,25 @@ for src in "$top_srcdir"/tests/porting/*.c "$top_srcdir/examples/modbase.c" \
 		show "$tmp/cc.log"
 	fi
 done
+# The generic-text ones (_tmain) once more as Unicode programs, with the
+# wchar16 module, where the C library takes a 16-bit wchar_t (not musl).
+wide=''
+if grep -q '^HAVE_WCHAR16 = yes$' "$top_builddir/Makefile"; then
+	wcflags=$($PKG_CONFIG --cflags tlhelp32-wchar16)
+	wlibs=$($PKG_CONFIG --libs tlhelp32-wchar16)
+	for name in findpid proclist; do
+		# shellcheck disable=SC2086
+		if $CC $san -Wall -Wextra -Werror -DUNICODE -D_UNICODE \
+			-o "$tmp/$name-w" "$top_srcdir/tests/porting/$name.c" \
+			$wcflags $wlibs >"$tmp/cc.log" 2>&1; then
+			progs="$progs $name-w"
+			wide="$wide $name-w"
+		else
+			bad "$CC -DUNICODE -D_UNICODE $name.c $wcflags $wlibs"
+			show "$tmp/cc.log"
+		fi
+	done
+fi
 has() {
 	case " $progs " in
 	*" $1 "*) return 0 ;;
@@ -114,34 +134,36 @@ run() {
 	"$tmp/$r" "$@" >"$tmp/$r.out" 2>&1
 }
 
-# --- findpid: the child, and only it ----------------------------------------
+# --- findpid: the child, and only it (ANSI and Unicode) --------------------
 
-if has findpid; then
-	run findpid "$exe"
+for f in findpid findpid-w; do
+	has "$f" || continue
+	run "$f" "$exe"
 	st=$?
-	if [ $st -ne 0 ] || [ "$(cat "$tmp/findpid.out")" != "$exe $kid" ]; then
-		bad "findpid $exe: expected '$exe $kid'"
-		show "$tmp/findpid.out"
+	if [ $st -ne 0 ] || [ "$(cat "$tmp/$f.out")" != "$exe $kid" ]; then
+		bad "$f $exe: expected '$exe $kid'"
+		show "$tmp/$f.out"
 	fi
 	# Windows compares names without case.
 	upper=$(printf '%s' "$exe" | tr '[:lower:]' '[:upper:]')
-	run findpid "$upper"
-	if [ "$(cat "$tmp/findpid.out")" != "$exe $kid" ]; then
-		bad "findpid $upper: expected '$exe $kid'"
-		show "$tmp/findpid.out"
+	run "$f" "$upper"
+	if [ "$(cat "$tmp/$f.out")" != "$exe $kid" ]; then
+		bad "$f $upper: expected '$exe $kid'"
+		show "$tmp/$f.out"
 	fi
-	if run findpid "$exe-none" || [ -s "$tmp/findpid.out" ]; then
-		bad "findpid $exe-none found something"
-		show "$tmp/findpid.out"
+	if run "$f" "$exe-none" || [ -s "$tmp/$f.out" ]; then
+		bad "$f $exe-none found something"
+		show "$tmp/$f.out"
 	fi
-fi
+done
 
-# --- proclist: the child, its modules and its thread ------------------------
+# --- proclist: the child, its modules and its thread (ANSI and Unicode) -----
 
-if has proclist; then
-	run proclist "$exe"
+for f in proclist proclist-w; do
+	has "$f" || continue
+	run "$f" "$exe"
 	st=$?
-	out=$tmp/proclist.out
+	out=$tmp/$f.out
 	# The class through a handle agrees with the snapshot's base priority.
 	if [ $st -ne 0 ] ||
 	   ! grep -Eq "^process $exe pid $kid parent $$ threads [0-9]+ \
@@ -151,10 +173,10 @@ base priority (4 class 0x40|6 class 0x4000|8 class 0x20|10 class 0x8000|\
 	   ! grep -Eq '^  module (libc[.-]|ld-musl)' "$out" ||
 	   ! grep -q "^  thread $kid base priority " "$out" ||
 	   grep -q WARNING "$out"; then
-		bad "proclist $exe: the child, its modules and thread not listed"
+		bad "$f $exe: the child, its modules and thread not listed"
 		show "$out"
 	fi
-fi
+done
 
 # --- modbase: the value at the module base + offset -------------------------
 

@@ -1,7 +1,8 @@
 /*
  * findpid.c - a process's id from its executable's name, the helper at
  * the top of every trainer.  Windows compares names without regard to
- * case, and so does this.
+ * case, and so does this.  Generic text: it builds as ANSI, and with
+ * UNICODE and _UNICODE as Unicode.
  *
  *   findpid NAME...
  */
@@ -57,7 +58,7 @@ PrintProcIds(const TCHAR *procName)
 }
 
 int
-main(int argc, char *argv[])
+_tmain(int argc, _TCHAR *argv[])
 {
 	int i, status = 0;
 

@@ -2,7 +2,8 @@
  * proclist.c - the Tool Help walk of the Windows documentation's samples,
  * as a Windows programmer writes it: every process (or every one running
  * NAME), its priority class through a process handle, then its modules
- * and its threads.
+ * and its threads.  Generic text: it builds as ANSI, and with UNICODE and
+ * _UNICODE as Unicode.
  *
  *   proclist [NAME]
  */
@@ -130,7 +131,7 @@ GetProcessList(const TCHAR *name)
 }
 
 int
-main(int argc, char *argv[])
+_tmain(int argc, _TCHAR *argv[])
 {
 	return GetProcessList(argc > 1 ? argv[1] : NULL) ? 0 : 1;
 }
