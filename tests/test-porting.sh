@@ -113,7 +113,7 @@ has() {
 # Unique on this host, and short enough for the kernel's 15-character comm.
 exe=tp$$
 cp "$sleeper" "$tmp/$exe" || exit 99
-"$tmp/$exe" 60 value >"$tmp/child.out" &
+"$tmp/$exe" 300 value >"$tmp/child.out" &
 kid=$!
 i=0
 while ! grep -q '^offset ' "$tmp/child.out" 2>/dev/null && [ $i -lt 200 ]; do

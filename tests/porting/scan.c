@@ -1,8 +1,8 @@
 /*
  * scan.c - a memory scanner's first scan: walk the regions of a process
  * with VirtualQueryEx between the bounds GetSystemInfo gives, read every
- * committed writable region with ReadProcessMemory, and list the aligned
- * addresses that hold a 32-bit value.
+ * committed writable region (up to 1 GiB) with ReadProcessMemory, and
+ * list the aligned addresses that hold a 32-bit value.
  *
  *   scan PID VALUE      (VALUE hexadecimal)
  */
@@ -10,7 +10,9 @@
 #include <tlhelp32.h>
 #include <tchar.h>
 
-#define CHUNK	65536
+#define CHUNK		65536
+/* Like most scanners: regions this large are reservations, not data. */
+#define REGION_MAX	((SIZE_T)1 << 30)
 
 static void
 printError(LPCTSTR lpszFunction)
@@ -77,7 +79,8 @@ main(int argc, char *argv[])
 	end = (BYTE *)si.lpMaximumApplicationAddress;
 	while (addr < end &&
 	       VirtualQueryEx(hProcess, addr, &mbi, sizeof(mbi)) != 0) {
-		if (mbi.State == MEM_COMMIT && IsWritable(mbi.Protect)) {
+		if (mbi.State == MEM_COMMIT && IsWritable(mbi.Protect) &&
+		    mbi.RegionSize <= REGION_MAX) {
 			regions++;
 			for (off = 0; off < mbi.RegionSize; off += CHUNK) {
 				len = min(mbi.RegionSize - off, (SIZE_T)CHUNK);
