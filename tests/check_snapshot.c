@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -863,6 +865,93 @@ START_TEST(test_names_deleted)
 }
 END_TEST
 
+/*
+ * An object the reader cannot open by its path: 0, deleted after it was
+ * mapped; 1, in a tmpfs of a mount namespace the reader does not share.
+ * Its header is read from the target's memory, and it is a module in
+ * every mode (CI runs this suite again without process_vm_readv).
+ */
+struct hidden_elf {
+	int own_ns;
+	char dir[32];
+};
+
+struct hidden_report {
+	void *base;
+	int err;
+};
+
+#define HIDDEN_NAME	"tlh-hidden.so"
+
+static void
+hidden_elf_child(void *arg, int report)
+{
+	const struct hidden_elf *h = arg;
+	struct hidden_report r = { NULL, 0 };
+
+	if (h->own_ns &&
+	    (unshare(CLONE_NEWNS) ||
+	     mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	     mount("tmpfs", h->dir, "tmpfs", 0, "size=1m"))) {
+		r.err = errno;
+	} else {
+		r.base = tlh_fx_map_elf_copy(h->dir, HIDDEN_NAME, !h->own_ns);
+		r.err = r.base ? 0 : errno;
+	}
+	if (write(report, &r, sizeof(r)) != sizeof(r))
+		_exit(2);
+}
+
+START_TEST(test_modules_path_unreachable)
+{
+	struct hidden_elf h = { _i, "/tmp/tlh-elf-XXXXXX" };
+	struct hidden_report r;
+	struct tlh_fx_child c;
+	char path[64];
+	MODULEENTRY32 me;
+	HANDLE snap;
+	int found = 0;
+	size_t len;
+	BOOL ok;
+
+	ck_assert_ptr_nonnull(mkdtemp(h.dir));
+	ck_assert_int_eq(tlh_fx_child_run(&c, hidden_elf_child, &h, &r,
+					  sizeof(r)), 0);
+	if (!r.base && h.own_ns) {
+		printf("SKIP: test_modules_path_unreachable: no tmpfs in a "
+		       "mount namespace of its own: %s\n", strerror(r.err));
+		goto out;
+	}
+	ck_assert_msg(r.base != NULL, "mapping an ELF copy: %s",
+		      strerror(r.err));
+	/* the path names nothing here */
+	snprintf(path, sizeof(path), "%s/%s", h.dir, HIDDEN_NAME);
+	ck_assert_int_ne(access(path, F_OK), 0);
+
+	snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, (DWORD)c.pid);
+	ck_assert_msg(snap != INVALID_HANDLE_VALUE, "error %u", GetLastError());
+	me.dwSize = sizeof(me);
+	for (ok = Module32First(snap, &me); ok; ok = Module32Next(snap, &me)) {
+		if (me.modBaseAddr != (BYTE *)r.base)
+			continue;
+		found++;
+		ck_assert_str_eq(me.szModule, HIDDEN_NAME);
+		len = strlen(me.szExePath);
+		ck_assert_uint_gt(len, strlen(HIDDEN_NAME));
+		ck_assert_str_eq(me.szExePath + len - strlen(HIDDEN_NAME),
+				 HIDDEN_NAME);
+		ck_assert_uint_eq(me.modBaseSize, tlh_fx_page_size());
+	}
+	ck_assert(CloseHandle(snap));
+	ck_assert_msg(found == 1, "%s object at %p listed %d times",
+		      h.own_ns ? "another mount namespace's" : "a deleted",
+		      r.base, found);
+out:
+	tlh_fx_child_stop(&c);
+	rmdir(h.dir);
+}
+END_TEST
+
 /* --- errors --------------------------------------------------------------- */
 
 START_TEST(test_list_not_in_snapshot)
@@ -1220,6 +1309,7 @@ snapshot_suite(void)
 	tcase_add_test(tc, test_names_odd);
 	tcase_add_test(tc, test_names_long_path);
 	tcase_add_test(tc, test_names_deleted);
+	tcase_add_loop_test(tc, test_modules_path_unreachable, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

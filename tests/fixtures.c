@@ -179,6 +179,43 @@ tlh_fx_map_file(size_t filelen, size_t maplen, int prot, unsigned int seed)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+void *
+tlh_fx_map_elf_copy(const char *dir, const char *name, int delete)
+{
+	size_t pg = tlh_fx_page_size();
+	char path[PATH_MAX];
+	void *buf, *p = MAP_FAILED;
+	int in, out = -1, err;
+
+	buf = calloc(1, pg);
+	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (!buf || in < 0)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	out = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0)
+		goto out;
+	if (tlh_fx_read_all(in, buf, pg) < 64 ||
+	    write(out, buf, pg) != (ssize_t)pg) {
+		errno = EIO;
+		goto out;
+	}
+	p = mmap(NULL, pg, PROT_READ, MAP_PRIVATE, out, 0);
+	if (p != MAP_FAILED && delete)
+		unlink(path);
+out:
+	err = errno;
+	if (p == MAP_FAILED && out >= 0)
+		unlink(path);
+	if (out >= 0)
+		close(out);
+	if (in >= 0)
+		close(in);
+	free(buf);
+	errno = err;
+	return p == MAP_FAILED ? NULL : p;
+}
+
 int
 tlh_fx_self_mapping(const char *name, uintptr_t *start, uintptr_t *end)
 {

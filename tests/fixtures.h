@@ -79,6 +79,14 @@ void *tlh_fx_map_file(size_t filelen, size_t maplen, int prot,
 		      unsigned int seed);
 
 /*
+ * Copy the first page of this program's executable (an ELF header) to
+ * @dir/@name and map it read-only, as a loader maps an object's first
+ * page; with @delete, remove the copy once it is mapped.  Returns the
+ * mapping (one page), or NULL with errno set.
+ */
+void *tlh_fx_map_elf_copy(const char *dir, const char *name, int delete);
+
+/*
  * Find the mapping named @name ("[vvar]", "[stack]") in /proc/self/maps.
  * Returns 0 with its bounds, or -ENOENT.
  */

@@ -614,26 +614,87 @@ no_check(const struct tlh_vma *vma, void *arg)
 	return 0;
 }
 
+/* One byte at @addr through a /proc/<pid>/mem descriptor: 0 or -EIO. */
+static int
+mem_probe(int fd, uintptr_t addr)
+{
+	unsigned char b;
+	ssize_t got;
+
+	do
+		got = pread(fd, &b, 1, (off_t)addr);
+	while (got < 0 && errno == EINTR);
+	return got == 1 ? 0 : -EIO;
+}
+
+/* The source of a large read through /proc/<pid>/mem. */
+struct mem_src {
+	int fd;
+	uintptr_t end;
+};
+
+/*
+ * For each mapping over the source: its last page copyable, probed as
+ * check_source_vma() probes it, but through the descriptor.
+ */
+static int
+check_source_vma_mem(const struct tlh_vma *vma, void *arg)
+{
+	const struct mem_src *ms = arg;
+
+	return mem_probe(ms->fd, (vma->end < ms->end ? vma->end : ms->end) - 1);
+}
+
+/* Where guard regions cannot be asked for: every page of the range. */
+static int
+probe_pages_mem(int fd, uintptr_t src, size_t n)
+{
+	size_t pg = page_size();
+	uintptr_t p;
+	int ret = 0;
+
+	for (p = src; !ret && p < src + n; p = (p & ~(pg - 1)) + pg)
+		ret = mem_probe(fd, p);
+	return ret;
+}
+
 /*
  * The read through /proc/<pid>/mem, for when process_vm_readv() cannot be
- * used.  The maps decide what is readable (mem would read PROT_NONE); the
- * read itself catches what they cannot show ([vvar], a file's end).
+ * used; it keeps the promise of the main path with the same checks.  The
+ * file would read PROT_NONE memory (it forces access), so the maps decide
+ * what is readable.  What the maps cannot show, the file refuses to copy
+ * as process_vm_readv() does: guard regions, [vvar], a file mapping's
+ * pages past the file's end.  A small read goes through the private
+ * buffer, so such a page stops it before the caller's buffer is reached.
+ * A large read, copied straight into the caller's buffer, first makes the
+ * checks read_large() makes: the last page of each mapping over the
+ * source probed (through the file), guard regions asked for (or, where
+ * that cannot be known, every page probed), and the destination checked.
  */
 static int
 read_mem(int fd, pid_t pid, uintptr_t src, void *dst, size_t n)
 {
+	struct mem_src ms = { fd, src + n };
 	uintptr_t d = (uintptr_t)dst, dend = d + n;
 	size_t done = 0;
 	ssize_t got;
 	pid_t self;
 	int ret;
 
-	ret = tlh_maps_check(pid, src, src + n, TLH_VMA_READ, no_check, NULL);
-	if (!ret)
-		ret = guards(pid, src, n);
-	if (ret == -ENXIO || ret == -EACCES || ret == 1)
-		ret = -EIO;	/* 1: guards unknown, and no probe to ask */
-	if (ret)
+	if (n <= SMALL_MAX) {
+		ret = tlh_maps_check(pid, src, src + n, TLH_VMA_READ, no_check,
+				     NULL);
+	} else {
+		ret = tlh_maps_check(pid, src, src + n, TLH_VMA_READ,
+				     check_source_vma_mem, &ms);
+		if (!ret)
+			ret = guards(pid, src, n);
+		if (ret == 1)
+			ret = probe_pages_mem(fd, src, n);
+	}
+	if (ret == -ENXIO || ret == -EACCES)
+		ret = -EIO;
+	if (ret)	/* without the maps, PROT_NONE cannot be told apart */
 		return ret == -ESRCH ? -ESRCH : ret == -EIO ? -EIO : -ENOSYS;
 
 	if (n <= SMALL_MAX) {
