@@ -1172,6 +1172,7 @@ nobody_snapshots_root(void *arg, char *msg, size_t len)
 {
 	DWORD root_pid = *(DWORD *)arg;
 	HANDLE snap;
+	int err;
 
 	snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, root_pid);
 	if (snap != INVALID_HANDLE_VALUE) {
@@ -1184,7 +1185,15 @@ nobody_snapshots_root(void *arg, char *msg, size_t len)
 			 GetLastError());
 		return TLH_FX_FAIL;
 	}
-	/* its own modules it may list */
+	/* its own modules it may list, where it may read itself */
+	err = tlh_fx_pvr_error();
+	if (err) {
+		snprintf(msg, len, "root's process refused; its own modules not "
+			 "listed: without process_vm_readv (here: %s) a process "
+			 "that changed its uid cannot read itself",
+			 strerror(err));
+		return TLH_FX_SKIP;
+	}
 	snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE | TH32CS_SNAPPROCESS,
 					0);
 	if (snap == INVALID_HANDLE_VALUE) {

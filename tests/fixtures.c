@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/uio.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -264,6 +265,23 @@ tlh_fx_user_top(void)
 	if (p == hint || (p == MAP_FAILED && errno == EEXIST))
 		return ((uintptr_t)1 << 56) - pg;
 	return ((uintptr_t)1 << 47) - pg;
+#elif defined(__aarch64__) && defined(MAP_FIXED_NOREPLACE)
+	/* 1 << VA_BITS: the highest of these whose last page maps (a page
+	 * above 48 bits only with 52-bit VAs, asked for by the hint) */
+	static const int bits[] = { 52, 48, 47, 42, 39 };
+	size_t pg = tlh_fx_page_size(), i;
+	void *hint, *p;
+
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		hint = (void *)(((uintptr_t)1 << bits[i]) - pg);
+		p = mmap(hint, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+			 MAP_FIXED_NOREPLACE, -1, 0);
+		if (p != MAP_FAILED)
+			munmap(p, pg);
+		if (p == hint || (p == MAP_FAILED && errno == EEXIST))
+			return (uintptr_t)1 << bits[i];
+	}
+	return 0;
 #elif defined(__i386__)
 	struct utsname u;
 
@@ -591,7 +609,9 @@ tlh_fx_run_as_nobody(int (*fn)(void *arg, char *msg, size_t len),
 		} else {
 			die_with_parent(parent);
 			msg[0] = '\0';
-			result = fn(arg, msg, len) ? TLH_FX_FAIL : TLH_FX_PASS;
+			result = fn(arg, msg, len);
+			if (result != TLH_FX_PASS && result != TLH_FX_SKIP)
+				result = TLH_FX_FAIL;
 		}
 		write_all(p[1], &result, 1);
 		write_all(p[1], msg, strnlen(msg, len));
@@ -669,6 +689,15 @@ tlh_fx_run_self(char *const *set, const char *const *unset, char *out,
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);
+}
+
+int
+tlh_fx_pvr_error(void)
+{
+	char a = 1, b = 0;
+	struct iovec l = { &b, 1 }, r = { &a, 1 };
+
+	return process_vm_readv(getpid(), &l, 1, &r, 1, 0) == 1 ? 0 : errno;
 }
 
 int

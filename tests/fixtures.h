@@ -93,8 +93,9 @@ void *tlh_fx_map_elf_copy(const char *dir, const char *name, int delete);
 int tlh_fx_self_mapping(const char *name, uintptr_t *start, uintptr_t *end);
 
 /*
- * One past the highest address user space can map (47 or 56 bits; a
- * 32-bit process under a 64-bit kernel: 0xFFFFE000), or 0 if unknown.
+ * One past the highest address user space can map (x86-64: 47 or 56 bits
+ * less a page; arm64: 39 to 52 bits; a 32-bit process under a 64-bit
+ * kernel: 0xFFFFE000), or 0 if unknown.
  */
 uintptr_t tlh_fx_user_top(void);
 
@@ -167,8 +168,8 @@ enum {
 
 /*
  * Run @fn(@arg, @msg, @len) in a child that has dropped every privilege
- * to the user and group nobody.  @fn returns TLH_FX_PASS or TLH_FX_FAIL
- * with a message in @msg.  Returns what @fn returned, with its message in
+ * to the user and group nobody.  @fn returns TLH_FX_PASS, or TLH_FX_FAIL
+ * or TLH_FX_SKIP with a message in @msg.  Returns what @fn returned, with its message in
  * @msg; TLH_FX_FAIL if the child died; TLH_FX_SKIP with the reason in @msg
  * if privileges cannot be dropped (not root, no such user, no permission).
  */
@@ -185,6 +186,13 @@ int tlh_fx_run_as_nobody(int (*fn)(void *arg, char *msg, size_t len),
  */
 int tlh_fx_run_self(char *const *set, const char *const *unset,
 		    char *out, size_t len);
+
+/*
+ * 0 where process_vm_readv() works (a byte of our own), else its errno:
+ * ENOSYS on old kernels, under qemu-user and under tests/deny-run, where
+ * the library reads through /proc/<pid>/mem instead.
+ */
+int tlh_fx_pvr_error(void);
 
 /* 1 when running under valgrind. */
 int tlh_fx_under_valgrind(void);

@@ -218,8 +218,8 @@ tlh_os_reach(pid_t pid)
 	return 0;
 }
 
-#if defined(MAP_FIXED_NOREPLACE) && \
-	(UINTPTR_MAX == UINT32_MAX || defined(__x86_64__))
+#if defined(MAP_FIXED_NOREPLACE) && (UINTPTR_MAX == UINT32_MAX || \
+	defined(__x86_64__) || defined(__aarch64__))
 #define PROBE_TOP	1
 
 /* 1 if the page at @addr can be mapped (or already is), else 0. */
@@ -235,55 +235,64 @@ page_mappable(uintptr_t addr)
 		munmap(p, page_size());
 	return p == hint || (p == MAP_FAILED && errno == EEXIST);
 }
+
+/* The first of @n tops, highest first, whose last page can be mapped. */
+static uintptr_t
+first_mappable(const uintptr_t *tops, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (page_mappable(tops[i] - page_size()))
+			return tops[i];
+	return UINTPTR_MAX;	/* none of them: only wrapping is refused */
+}
 #endif
 
 /*
- * The lowest address user space cannot map.  On x86-64 that depends on
- * whether the kernel runs 5-level page tables: ask once whether a page
- * above 47 bits can be mapped.  A 32-bit process ends at 0xFFFFE000 under
- * a 64-bit kernel and at the kernel's split (0xC0000000 by default) under
- * a 32-bit one: the highest of those whose last page can be mapped.  The
- * bound is the caller's: a 64-bit target has more, but a 32-bit caller
- * can name no more (as under WOW64).
+ * The lowest address user space cannot map, found once.  On x86-64 that
+ * depends on whether the kernel runs 5-level page tables: ask whether a
+ * page just below the 5-level top can be mapped.  On arm64 user space spans 1 << VA_BITS
+ * bytes, VA_BITS being 39, 42, 47, 48 or 52 as the kernel was configured
+ * (for its page size) and, for 52, as the CPU allows: the highest of those
+ * whose last page can be mapped (a hint above 48 bits is what opens the
+ * range above, which is what MAP_FIXED_NOREPLACE gives).  A 32-bit process
+ * ends at 0xFFFFE000 under a 64-bit x86 kernel and at the kernel's split
+ * (0xC0000000 by default) under a 32-bit one.  The bound is the caller's:
+ * a 64-bit target has more, but a 32-bit caller can name no more (as
+ * under WOW64).
  */
 uintptr_t
 tlh_os_user_top(void)
 {
+	static uintptr_t top;
+	uintptr_t t = __atomic_load_n(&top, __ATOMIC_RELAXED);
 #if defined(PROBE_TOP) && UINTPTR_MAX == UINT32_MAX
 	static const uintptr_t tops[] = {
 		0xFFFFE000u, 0xC0000000u, 0xB0000000u, 0x80000000u,
 		0x40000000u,
 	};
-	static uintptr_t top;
-	uintptr_t t = __atomic_load_n(&top, __ATOMIC_RELAXED);
-	size_t i;
-
-	if (t)
-		return t;
-	t = UINTPTR_MAX;	/* none of them: only wrapping is refused */
-	for (i = 0; i < sizeof(tops) / sizeof(tops[0]); i++) {
-		if (page_mappable(tops[i] - page_size())) {
-			t = tops[i];
-			break;
-		}
-	}
-	__atomic_store_n(&top, t, __ATOMIC_RELAXED);
-	return t;
+#elif defined(PROBE_TOP) && defined(__x86_64__)
+	/* TASK_SIZE leaves out the last 4 KiB page below 1 << 47 or 56 */
+	static const uintptr_t tops[] = {
+		((uintptr_t)1 << 56) - 4096, ((uintptr_t)1 << 47) - 4096,
+	};
 #elif defined(PROBE_TOP)
-	static uintptr_t top;
-	uintptr_t t = __atomic_load_n(&top, __ATOMIC_RELAXED);
+	static const uintptr_t tops[] = {
+		(uintptr_t)1 << 52, (uintptr_t)1 << 48, (uintptr_t)1 << 47,
+		(uintptr_t)1 << 42, (uintptr_t)1 << 39,
+	};
+#endif
 
 	if (t)
 		return t;
-	if (page_mappable((uintptr_t)1 << 47))
-		t = ((uintptr_t)1 << 56) - page_size();
-	else
-		t = ((uintptr_t)1 << 47) - page_size();
+#ifdef PROBE_TOP
+	t = first_mappable(tops, sizeof(tops) / sizeof(tops[0]));
+#else
+	t = UINTPTR_MAX;
+#endif
 	__atomic_store_n(&top, t, __ATOMIC_RELAXED);
 	return t;
-#else
-	return UINTPTR_MAX;
-#endif
 }
 
 #ifndef MADV_POPULATE_WRITE
