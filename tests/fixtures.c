@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/uio.h>
@@ -698,6 +699,21 @@ tlh_fx_pvr_error(void)
 	struct iovec l = { &b, 1 }, r = { &a, 1 };
 
 	return process_vm_readv(getpid(), &l, 1, &r, 1, 0) == 1 ? 0 : errno;
+}
+
+int
+tlh_fx_ioctl_error(const char *file, unsigned long req)
+{
+	char path[64];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/proc/self/%s", file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	err = ioctl(fd, req, NULL) ? errno : 0;
+	close(fd);
+	return err == EFAULT || err == EINVAL ? 0 : err;
 }
 
 int

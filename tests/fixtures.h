@@ -194,6 +194,14 @@ int tlh_fx_run_self(char *const *set, const char *const *unset,
  */
 int tlh_fx_pvr_error(void);
 
+/*
+ * What ioctl @req on /proc/self/@file answers to a null argument: 0 for
+ * EFAULT or EINVAL (the kernel has the ioctl and refused the argument),
+ * else the errno: ENOTTY where the kernel lacks it, ENOSYS where a
+ * seccomp filter or an emulator refuses it.
+ */
+int tlh_fx_ioctl_error(const char *file, unsigned long req);
+
 /* 1 when running under valgrind. */
 int tlh_fx_under_valgrind(void);
 
