@@ -43,10 +43,12 @@
 #endif
 
 /*
- * The walker knows glibc's malloc on x86-64 only: in a 32-bit build the
- * subjects are 32-bit and every heap list is ERROR_NOT_SUPPORTED.
+ * The walker knows glibc's malloc on x86-64 and arm64 only: in a 32-bit
+ * build the subjects are 32-bit and every heap list is
+ * ERROR_NOT_SUPPORTED.
  */
-#if defined(__x86_64__) && UINTPTR_MAX == UINT64_MAX
+#if (defined(__x86_64__) || defined(__aarch64__)) && \
+	UINTPTR_MAX == UINT64_MAX
 #define WALKER_KNOWN	1
 #else
 #define WALKER_KNOWN	0

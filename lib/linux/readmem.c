@@ -309,10 +309,13 @@ populate_works(void)
 	size_t pg;
 
 	if (!s) {
-		/* our own sink is writable: only an old kernel says no */
+		/* our own sink is writable: only an old kernel says no; and
+		 * page 0 is not: an emulator that takes any advice for a
+		 * hint to ignore (qemu-user) says yes to it */
 		pg = page_size();
 		s = madvise((void *)((uintptr_t)sink & ~(uintptr_t)(pg - 1)), pg,
-			    MADV_POPULATE_WRITE) ? -1 : 1;
+			    MADV_POPULATE_WRITE) ||
+		    !madvise(NULL, pg, MADV_POPULATE_WRITE) ? -1 : 1;
 		__atomic_store_n(&populate_state, s, __ATOMIC_RELAXED);
 	}
 	return s > 0;
