@@ -8,7 +8,8 @@
  * MAX_MODULE_NAME32 + 1, the sizes the entries have.  The field is
  * allocated to exactly its size and filled with junk first.
  *
- * A field: terminated within its size, zero after the string.  A string:
+ * A field: terminated within its size, and after the terminator still the
+ * junk it held (only the string and its terminator are written).  A string:
  * a prefix of the name that ends on a character boundary (a well-formed
  * UTF-8 sequence is never split; a byte outside one is a character of its
  * own) and stops only where the next character would not fit.  W string:
@@ -73,7 +74,12 @@ sequence(const unsigned char *s, size_t n, uint32_t *cp)
 	return 0;
 }
 
-/* A field of @cap units holding @len units of string, the rest zero. */
+#define JUNK	0xa5
+
+/*
+ * A field of @cap units holding @len units of string and a null unit,
+ * the rest still junk.
+ */
 static void
 check_field(const void *field, size_t unit, size_t cap, size_t len)
 {
@@ -81,8 +87,10 @@ check_field(const void *field, size_t unit, size_t cap, size_t len)
 	size_t i;
 
 	fuzz_check(len < cap);
-	for (i = len * unit; i < cap * unit; i++)
+	for (i = len * unit; i < (len + 1) * unit; i++)
 		fuzz_check(b[i] == 0);
+	for (; i < cap * unit; i++)
+		fuzz_check(b[i] == JUNK);
 }
 
 static void
@@ -95,10 +103,9 @@ check_a(const char *name, size_t n, size_t cap)
 
 	a = malloc(cap);
 	fuzz_check(a != NULL);
-	memset(a, 0xa5, cap);
+	memset(a, JUNK, cap);
 	tlh_text_to_a(a, cap, name);
-	fuzz_check(a[cap - 1] == '\0');
-	len = strlen(a);
+	len = strnlen(a, cap);
 	check_field(a, 1, cap, len);
 	fuzz_check(len <= n && !memcmp(a, name, len));
 	/* on a character boundary, and as long as the field allows */
@@ -124,10 +131,9 @@ check_w(const char *name, size_t n, size_t cap)
 
 	w = malloc(cap * sizeof(*w));
 	fuzz_check(w != NULL);
-	memset(w, 0xa5, cap * sizeof(*w));
+	memset(w, JUNK, cap * sizeof(*w));
 	tlh_text_to_w(w, cap, name);
-	fuzz_check(w[cap - 1] == 0);
-	for (len = 0; w[len]; len++)
+	for (len = 0; len < cap && w[len]; len++)
 		;
 	check_field(w, sizeof(*w), cap, len);
 	/* the name's characters, one by one, while they fit */

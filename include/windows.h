@@ -166,10 +166,12 @@ typedef const TCHAR *LPCTSTR, *PCTSTR;
 /* --- error codes beyond <tlhelp32.h>'s ------------------------------------ */
 
 #define NO_ERROR			0
+#define ERROR_NO_WORK_DONE		235
 #define ERROR_MR_MID_NOT_FOUND		317
 #define ERROR_INVALID_ADDRESS		487
 #define ERROR_RESOURCE_TYPE_NOT_FOUND	1813
-#define ERROR_RESOURCE_LANG_NOT_FOUND	15100
+#define ERROR_RESOURCE_LANG_NOT_FOUND	1815
+#define ERROR_MUI_FILE_NOT_FOUND	15100
 
 /* --- languages, for FormatMessage ----------------------------------------- */
 

@@ -103,7 +103,10 @@ BOOL tlh_snap_step(HANDLE h, enum tlh_list_id id, int first, void *entry,
 BOOL tlh_snap_step_checked(HANDLE h, enum tlh_list_id id, int first,
 			   void *entry, tlh_fill_fn fill);
 
-/* Text: UTF-8 in, truncated to fit and always terminated. */
+/*
+ * Text: UTF-8 in, truncated to fit and always terminated; nothing after
+ * the terminator is written.
+ */
 void tlh_text_to_a(CHAR *dst, size_t cap, const char *src);
 void tlh_text_to_w(WCHAR *dst, size_t cap, const char *src);
 

@@ -4,13 +4,14 @@
  * fields get UTF-16, where every byte that is not part of a well-formed
  * UTF-8 sequence becomes U+FFFD, so a W string is always well formed.
  * Both are truncated to fit, never in the middle of a character, and
- * terminated; the rest of the field is zeroed, so that an entry's bytes
- * depend only on what it describes.
+ * terminated.  Only the string and its terminator are written: the rest of
+ * the field is left as it was, as Windows leaves it.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include "internal.h"
 #include "snapshot.h"
 
 /*
@@ -70,7 +71,7 @@ tlh_text_to_a(CHAR *dst, size_t cap, const char *src)
 		pos += step;
 	}
 	memcpy(dst, src, pos);
-	memset(dst + pos, 0, cap - pos);
+	dst[pos] = '\0';
 }
 
 void
@@ -99,6 +100,11 @@ tlh_text_to_w(WCHAR *dst, size_t cap, const char *src)
 		}
 		pos += step;
 	}
-	while (out < cap)
-		dst[out++] = 0;
+	dst[out] = 0;
+}
+
+size_t
+tlh_text_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	return utf8_decode(s, n, cp);
 }

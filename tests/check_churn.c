@@ -210,6 +210,18 @@ exec_loop(void *arg, int report)
 	_exit(3);
 }
 
+/* Is the string in the array of @cap units at @s terminated within it? */
+static int
+w_terminated(const WCHAR *s, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < cap; i++)
+		if (!s[i])
+			return 1;
+	return 0;
+}
+
 static int
 snapshot_is_sane(DWORD flags, DWORD pid)
 {
@@ -218,6 +230,10 @@ snapshot_is_sane(DWORD flags, DWORD pid)
 	THREADENTRY32 te;
 	MODULEENTRY32 me;
 	int n = 0;
+
+	/* what follows a string's terminator is left as it was: known bytes */
+	memset(&pw, 0x5c, sizeof(pw));
+	memset(&me, 0x5c, sizeof(me));
 
 	/* A 32-bit caller cannot list a 64-bit program's modules (WOW64). */
 	if (snap == INVALID_HANDLE_VALUE)
@@ -230,7 +246,8 @@ snapshot_is_sane(DWORD flags, DWORD pid)
 	me.dwSize = sizeof(me);
 	if (Process32FirstW(snap, &pw))
 		do {
-			if (!pw.szExeFile[0] || pw.szExeFile[MAX_PATH - 1])
+			if (!pw.szExeFile[0] ||
+			    !w_terminated(pw.szExeFile, MAX_PATH))
 				n = -1000000;
 			n++;
 		} while (Process32NextW(snap, &pw));
@@ -240,7 +257,8 @@ snapshot_is_sane(DWORD flags, DWORD pid)
 	if (Module32First(snap, &me))
 		do {
 			if (me.szExePath[0] != '/' ||
-			    me.szModule[MAX_MODULE_NAME32])
+			    !memchr(me.szModule, '\0', sizeof(me.szModule)) ||
+			    !memchr(me.szExePath, '\0', sizeof(me.szExePath)))
 				n = -1000000;
 		} while (Module32Next(snap, &me));
 	if (GetLastError() != ERROR_NO_MORE_FILES)

@@ -72,19 +72,22 @@ struct child {
 static pid_t children[CHILDREN_MAX];
 
 /*
- * The path of helper program @name: $top_builddir/tests/NAME when make
- * check runs us, else beside this program (or beside the directory that
- * libtool keeps the real program in).
+ * The path of @rel, a file of the build tree that exists (with @mode, as
+ * access() takes it): under $top_builddir when make check runs us, else
+ * under the directory above this program's (tests/), or above the one
+ * libtool keeps the real program in (tests/.libs/).
  */
 static const char *
-helper(const char *name, char *buf, size_t len)
+build_file(const char *rel, int mode, char *buf, size_t len)
 {
+	static const char *const up[] = { "..", "../.." };
 	const char *top = getenv("top_builddir");
 	char exe[PATH_MAX], *slash;
 	ssize_t n;
+	size_t i;
 
-	if (top && snprintf(buf, len, "%s/tests/%s", top, name) < (int)len &&
-	    !access(buf, X_OK))
+	if (top && snprintf(buf, len, "%s/%s", top, rel) < (int)len &&
+	    !access(buf, mode))
 		return buf;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
@@ -94,13 +97,21 @@ helper(const char *name, char *buf, size_t len)
 	if (!slash)
 		return NULL;
 	*slash = '\0';
-	if (snprintf(buf, len, "%s/%s", exe, name) < (int)len &&
-	    !access(buf, X_OK))
-		return buf;
-	if (snprintf(buf, len, "%s/../%s", exe, name) < (int)len &&
-	    !access(buf, X_OK))
-		return buf;
+	for (i = 0; i < sizeof(up) / sizeof(up[0]); i++)
+		if (snprintf(buf, len, "%s/%s/%s", exe, up[i], rel) <
+		    (int)len && !access(buf, mode))
+			return buf;
 	return NULL;
+}
+
+/* The path of helper program tests/@name. */
+static const char *
+helper(const char *name, char *buf, size_t len)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "tests/%s", name);
+	return build_file(rel, X_OK, buf, len);
 }
 
 /*
@@ -195,9 +206,12 @@ children_teardown(void)
 
 /* --- lists and walks ------------------------------------------------------ */
 
-/* The heap list of @pid; returns how many, the last error in *@err. */
+/*
+ * The heap list of @pid: returns how many heaps it holds, keeps the first
+ * @max in @hl, and the error that ended it in *@err.
+ */
 static size_t
-heap_list(DWORD pid, HEAPLIST32 *hl, size_t max, DWORD *err)
+heap_list_some(DWORD pid, HEAPLIST32 *hl, size_t max, DWORD *err)
 {
 	HEAPLIST32 e;
 	HANDLE snap;
@@ -210,12 +224,23 @@ heap_list(DWORD pid, HEAPLIST32 *hl, size_t max, DWORD *err)
 	e.dwSize = sizeof(e);
 	for (ok = Heap32ListFirst(snap, &e); ok;
 	     ok = Heap32ListNext(snap, &e)) {
-		ck_assert_uint_lt(n, max);
 		ck_assert_uint_eq(e.dwSize, sizeof(e));
-		hl[n++] = e;
+		if (n < max)
+			hl[n] = e;
+		n++;
 	}
 	*err = GetLastError();
 	ck_assert(CloseHandle(snap));
+	return n;
+}
+
+/* The heap list of @pid, all of it in @hl; as heap_list_some(). */
+static size_t
+heap_list(DWORD pid, HEAPLIST32 *hl, size_t max, DWORD *err)
+{
+	size_t n = heap_list_some(pid, hl, max, err);
+
+	ck_assert_uint_le(n, max);
 	return n;
 }
 
@@ -913,6 +938,291 @@ START_TEST(test_walk_corrupt)
 }
 END_TEST
 
+/* --- hostile heaps -------------------------------------------------------- */
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A field of /proc/self/status in KiB ("VmRSS:"), or -1. */
+static long
+status_kib(const char *field)
+{
+	char line[256];
+	size_t n = strlen(field);
+	long v = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, n))
+			v = strtol(line + n, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/*
+ * The peak of this process's resident memory from now on: the peak is
+ * reset to what is resident now where the kernel allows (clear_refs 5),
+ * else measured from the peak so far (which can only understate).
+ */
+struct peak {
+	long base;
+};
+
+static void
+peak_begin(struct peak *pk)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+	int reset = fd >= 0 && write(fd, "5", 1) == 1;
+
+	if (fd >= 0)
+		close(fd);
+	pk->base = status_kib(reset ? "VmRSS:" : "VmHWM:");
+	ck_assert_int_gt(pk->base, 0);
+}
+
+/* KiB the peak rose by since peak_begin(). */
+static long
+peak_end(const struct peak *pk)
+{
+	long hwm = status_kib("VmHWM:");
+
+	ck_assert_int_gt(hwm, 0);
+	return hwm > pk->base ? hwm - pk->base : 0;
+}
+
+/* Heap32First of @id in @pid: its result, time and peak memory. */
+static BOOL
+timed_first(DWORD pid, ULONG_PTR id, HEAPENTRY32 *he, double *secs,
+	    long *kib)
+{
+	struct timespec t0;
+	struct peak pk;
+	BOOL ok;
+
+	memset(he, 0, sizeof(*he));
+	he->dwSize = sizeof(*he);
+	peak_begin(&pk);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ok = Heap32First(he, pid, id);
+	*secs = seconds_since(&t0);
+	*kib = peak_end(&pk);
+	return ok;
+}
+
+/*
+ * Print what a call cost (@kib < 0: not measured), and hold it to
+ * @max_secs and @max_kib (0: any), bounds generous enough for a loaded
+ * machine.  Not under valgrind, which slows this process and counts
+ * memory its own way.
+ */
+static void
+check_cost(const char *what, double secs, double max_secs, long kib,
+	   long max_kib)
+{
+	if (kib < 0)
+		fprintf(stderr, "%s: %.3f s\n", what, secs);
+	else
+		fprintf(stderr, "%s: %.3f s, %ld KiB\n", what, secs, kib);
+	if (tlh_fx_under_valgrind())
+		return;
+	ck_assert_msg(secs < max_secs, "%s: %.3f s", what, secs);
+	if (max_kib)
+		ck_assert_msg(kib < max_kib, "%s: %ld KiB", what, kib);
+}
+
+/*
+ * A fast-bin list that loops, in a heap of 8 GiB that the process never
+ * touched (less where the system will not lend that much): found at once,
+ * whatever the heap's size, with little memory.
+ */
+START_TEST(test_hostile_fastbin_loop)
+{
+	HEAPLIST32 hl[HEAPS_MAX];
+	struct child c;
+	HEAPENTRY32 he;
+	char what[64];
+	double secs;
+	long kib;
+
+	child_start(&c, "fastloop", "8");
+	heaps_of((DWORD)c.pid, hl, HEAPS_MAX);
+	ck_assert(!timed_first((DWORD)c.pid, hl[0].th32HeapID, &he, &secs,
+			       &kib));
+	ck_assert_uint_eq(GetLastError(), ERROR_INVALID_DATA);
+	snprintf(what, sizeof(what), "fast-bin loop, %llu GiB heap",
+		 (unsigned long long)c.rep.blocks);
+	check_cost(what, secs, 0.5, kib, 8192);
+	child_stop(&c);
+}
+END_TEST
+
+/*
+ * Fast bins longer than a walk follows (1,048,576 chunks): refused at
+ * once, with ERROR_INVALID_DATA, not followed to their end.  Shorter ones
+ * are walked.
+ */
+START_TEST(test_hostile_fastbin_cap)
+{
+	static const char *const count[] = { "200000", "1100000" };
+	HEAPLIST32 hl[HEAPS_MAX];
+	struct child c;
+	HEAPENTRY32 he;
+	char what[64];
+	double secs;
+	size_t k;
+	long kib;
+	BOOL ok;
+
+	for (k = 0; k < 2; k++) {
+		child_start(&c, "fastmany", count[k]);
+		heaps_of((DWORD)c.pid, hl, HEAPS_MAX);
+		ok = timed_first((DWORD)c.pid, hl[0].th32HeapID, &he, &secs,
+				 &kib);
+		if (k) {
+			ck_assert(!ok);
+			ck_assert_uint_eq(GetLastError(), ERROR_INVALID_DATA);
+		} else {
+			ck_assert(ok);
+		}
+		snprintf(what, sizeof(what), "fast bin of %s chunks",
+			 count[k]);
+		check_cost(what, secs, 2.0, kib, 16384);
+		child_stop(&c);
+	}
+}
+END_TEST
+
+/* The forged arenas' tests: 20,000 of them (2,000 under valgrind). */
+static size_t
+forged_count(char *arg, size_t len)
+{
+	size_t n = tlh_fx_under_valgrind() ? 2000 : 20000;
+
+	snprintf(arg, len, "%zu", n);
+	return n;
+}
+
+/*
+ * 20,000 forged one-page arenas in the ring, each with a per-thread cache
+ * whose entries name chunks that do not exist: the heap list and a walk
+ * cost time in proportion to the arenas, not to their square.
+ */
+START_TEST(test_hostile_many_arenas)
+{
+	HEAPLIST32 first;
+	struct timespec t0;
+	struct child c;
+	HEAPENTRY32 he;
+	double secs;
+	char arg[32];
+	long kib;
+	size_t n = forged_count(arg, sizeof(arg));
+	DWORD err;
+
+	child_start(&c, "arenas", arg);
+	ck_assert_uint_eq(c.rep.blocks, n);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_uint_eq(heap_list_some((DWORD)c.pid, &first, 1, &err), n + 1);
+	check_cost("forged arenas: heap list", seconds_since(&t0), 2.0, -1, 0);
+	ck_assert_uint_eq(err, ERROR_NO_MORE_FILES);
+	ck_assert_uint_eq(first.th32HeapID, c.rep.arena);
+	ck_assert_uint_eq(first.dwFlags, HF32_DEFAULT);
+	ck_assert(timed_first((DWORD)c.pid, first.th32HeapID, &he, &secs,
+			      &kib));
+	check_cost("forged arenas: Heap32First", secs, 2.0, kib, 0);
+	child_stop(&c);
+}
+END_TEST
+
+/*
+ * A ring of arenas that never comes back to the main one, and an arena
+ * whose chain of heaps loops: damaged, found without going round again.
+ * The heap list holds the arenas before the damage, each once: the main
+ * one and all the forged ones (whose last links back into the ring), or
+ * the main one and the first forged one (whose heaps loop).
+ */
+START_TEST(test_hostile_arena_loops)
+{
+	static const char *const how[] = { "ringloop", "heaploop" };
+	HEAPLIST32 first;
+	struct child c;
+	HEAPENTRY32 he;
+	double secs;
+	char arg[32];
+	long kib;
+	size_t n = forged_count(arg, sizeof(arg)), k;
+	DWORD err;
+
+	for (k = 0; k < sizeof(how) / sizeof(how[0]); k++) {
+		child_start(&c, how[k], arg);
+		ck_assert_uint_eq(heap_list_some((DWORD)c.pid, &first, 1, &err),
+				  k ? 2 : n + 1);
+		ck_assert_uint_eq(err, ERROR_INVALID_DATA);
+		ck_assert_uint_eq(first.th32HeapID, c.rep.arena);
+		ck_assert(!timed_first((DWORD)c.pid, c.rep.arena, &he, &secs,
+				       &kib));
+		ck_assert_uint_eq(GetLastError(), ERROR_INVALID_DATA);
+		check_cost(how[k], secs, 4.0, kib, 0);
+		child_stop(&c);
+	}
+}
+END_TEST
+
+/* --- unloading ----------------------------------------------------------- */
+
+/*
+ * The library unloaded with dlclose() while a thread of the process that
+ * loaded it is in the middle of a heap walk, and that thread exiting
+ * afterwards: nothing of the library may be left to run then.
+ * tests/heap-child does it, in a process that has not got the library
+ * loaded already (as this one has, linked with it, so that a dlclose here
+ * would unload nothing).
+ */
+START_TEST(test_unload_mid_walk)
+{
+	char lib[PATH_MAX], path[PATH_MAX];
+	int status;
+	pid_t pid;
+
+	if (SELF_SANITIZED) {
+		fprintf(stderr, "unload mid-walk: skipped: the library is "
+			"built with AddressSanitizer, which a process without "
+			"it cannot load\n");
+		return;
+	}
+	if (!build_file("lib/.libs/libtlhelp32.so", R_OK, lib,
+			sizeof(lib))) {
+		fprintf(stderr, "unload mid-walk: skipped: no shared library "
+			"was built (lib/.libs/libtlhelp32.so)\n");
+		return;
+	}
+	ck_assert_msg(helper("heap-child", path, sizeof(path)),
+		      "tests/heap-child not found");
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execl(path, "heap-child", "unload", lib, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		ck_assert_int_eq(errno, EINTR);
+	ck_assert_msg(!WIFSIGNALED(status), "the process died of signal %d "
+		      "after the library was unloaded", WTERMSIG(status));
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "heap-child unload: exit status %d (3: not loaded, 4: "
+		      "no walk, 5: not unloaded)", WEXITSTATUS(status));
+}
+END_TEST
+
 /* --- other allocators, and this process ----------------------------------- */
 
 static void
@@ -1057,14 +1367,26 @@ START_TEST(test_walk_million)
 }
 END_TEST
 
+/* A test case of @s, with the children's teardown and @timeout seconds. */
+static TCase *
+heap_tcase(Suite *s, const char *name, int timeout)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, NULL, children_teardown);
+	if (timeout)
+		tcase_set_timeout(tc, timeout);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
 Suite *
 heap_suite(void)
 {
 	Suite *s = suite_create("heap");
 	TCase *tc;
 
-	tc = tcase_create("list");
-	tcase_add_checked_fixture(tc, NULL, children_teardown);
+	tc = heap_tcase(s, "list", 0);
 	if (WALKER_KNOWN) {
 		tcase_add_test(tc, test_list_child);
 		tcase_add_test(tc, test_list_second_arena);
@@ -1075,11 +1397,8 @@ heap_suite(void)
 	}
 	tcase_add_test(tc, test_list_errors);
 	tcase_add_test(tc, test_list_bad_pid);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("walk");
-	tcase_add_checked_fixture(tc, NULL, children_teardown);
-	tcase_set_timeout(tc, 30);
+	tc = heap_tcase(s, "walk", 30);
 	if (WALKER_KNOWN) {
 		tcase_add_test(tc, test_walk_blocks);
 		tcase_add_test(tc, test_walk_second_arena);
@@ -1091,8 +1410,18 @@ heap_suite(void)
 	}
 	tcase_add_test(tc, test_other_allocator);
 	tcase_add_test(tc, test_self);
-	if (WALKER_KNOWN)
+	if (WALKER_KNOWN) {
 		tcase_add_test(tc, test_walk_million);
-	suite_add_tcase(s, tc);
+		tcase_add_test(tc, test_unload_mid_walk);
+	}
+
+	/* heaps made to cost the walker: each call's work stays bounded */
+	tc = heap_tcase(s, "hostile", 60);
+	if (WALKER_KNOWN) {
+		tcase_add_test(tc, test_hostile_fastbin_loop);
+		tcase_add_test(tc, test_hostile_fastbin_cap);
+		tcase_add_test(tc, test_hostile_many_arenas);
+		tcase_add_test(tc, test_hostile_arena_loops);
+	}
 	return s;
 }

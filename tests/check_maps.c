@@ -44,6 +44,8 @@ extern char **environ;
 #define R	TLH_VMA_READ
 #define W	TLH_VMA_WRITE
 #define F	TLH_VMA_FILE
+#define X	TLH_VMA_EXEC
+#define S	TLH_VMA_SHARED
 
 /* Set in the copy of this program that tests the text parser. */
 #define CHILD_ENV	"TLHELP32_TEST_MAPS_TEXT_CHILD"
@@ -121,7 +123,7 @@ cut(uint64_t end)
 static const struct good_line good_lines[] = {
 	/* A file mapping. */
 	{ "00400000-00452000 r-xp 00000000 08:02 173521                     "
-	  "        /usr/bin/dbus-daemon", 0x400000, 0x452000, R | F },
+	  "        /usr/bin/dbus-daemon", 0x400000, 0x452000, R | F | X },
 	/* Anonymous, without a name, with and without trailing spaces. */
 	{ "7f2c5c000000-7f2c5c021000 rw-p 00000000 00:00 0",
 	  0x7f2c5c000000, 0x7f2c5c021000, RW },
@@ -133,7 +135,7 @@ static const struct good_line good_lines[] = {
 	{ "7ffd3b5f8000-7ffd3b5fc000 r--p 00000000 00:00 0                  "
 	  "        [vvar]", 0x7ffd3b5f8000, 0x7ffd3b5fc000, R },
 	{ "7ffd3b5fc000-7ffd3b5fe000 r-xp 00000000 00:00 0                  "
-	  "        [vdso]", 0x7ffd3b5fc000, 0x7ffd3b5fe000, R },
+	  "        [vdso]", 0x7ffd3b5fc000, 0x7ffd3b5fe000, R | X },
 	{ "55e4c6a1e000-55e4c6a3f000 rw-p 00000000 00:00 0                  "
 	  "        [heap]", 0x55e4c6a1e000, 0x55e4c6a3f000, RW },
 	{ "7ffd3b4d7000-7ffd3b4f8000 rw-p 00000000 00:00 0                  "
@@ -144,10 +146,10 @@ static const struct good_line good_lines[] = {
 	/* Paths with spaces, deleted files, an escaped newline. */
 	{ "7f0000001000-7f0000002000 rw-s 00001000 fd:01 131090             "
 	  "        /tmp/my file with  spaces.dat",
-	  0x7f0000001000, 0x7f0000002000, RW | F },
+	  0x7f0000001000, 0x7f0000002000, RW | F | S },
 	{ "7f0000002000-7f0000003000 rw-s 00000000 00:01 1027               "
 	  "        /memfd:shm (deleted)", 0x7f0000002000, 0x7f0000003000,
-	  RW | F },
+	  RW | F | S },
 	{ "7f0000003000-7f0000004000 r--p 00000000 fd:01 131091             "
 	  "        /tmp/new\\012line (deleted)",
 	  0x7f0000003000, 0x7f0000004000, R | F },
@@ -157,13 +159,13 @@ static const struct good_line good_lines[] = {
 	{ "7f0000006000-7f0000007000 -w-p 00000000 00:00 0",
 	  0x7f0000006000, 0x7f0000007000, W },
 	{ "7f0000006000-7f0000007000 --xs 00000000 00:00 0",
-	  0x7f0000006000, 0x7f0000007000, 0 },
+	  0x7f0000006000, 0x7f0000007000, X | S },
 	{ "7f0000006000-7f0000007000 rwxs 00000000 00:05 3                  "
 	  "        /dev/zero (deleted)", 0x7f0000006000, 0x7f0000007000,
-	  RW | F },
+	  RW | F | X | S },
 	/* Three-digit major, five-digit minor. */
 	{ "7f0000007000-7f0000008000 r--s 00002000 103:02 2621450           "
-	  "        /dev/shm/x", 0x7f0000007000, 0x7f0000008000, R | F },
+	  "        /dev/shm/x", 0x7f0000007000, 0x7f0000008000, R | F | S },
 	{ "7f0000008000-7f0000009000 r--p 00000000 00:1a3f5 77 /x",
 	  0x7f0000008000, 0x7f0000009000, R | F },
 	/* Address 0, a 64-bit offset. */
@@ -176,7 +178,7 @@ static const struct good_line good_lines[] = {
 	  0x1000, 0x2000, R | F },
 	/* 16-digit addresses. */
 	{ "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0          "
-	  "        [vsyscall]", 0xffffffffff600000, 0xffffffffff601000, 0 },
+	  "        [vsyscall]", 0xffffffffff600000, 0xffffffffff601000, X },
 	{ "ffffffffffff0000-ffffffffffffffff rw-p ffffffffffffffff "
 	  "ffffffff:ffffffff 18446744073709551609 /huge",
 	  0xffffffffffff0000, 0xffffffffffffffff, RW | F },
@@ -366,7 +368,7 @@ START_TEST(parse_prefixes)
 		ck_assert_msg(ret == 0, "prefix %zu rejected", len);
 		ck_assert_uint_eq(vma.start, 0x7f0000000000);
 		ck_assert_uint_eq(vma.end, 0x7f0000001000);
-		ck_assert_uint_eq(vma.flags, R | F);
+		ck_assert_uint_eq(vma.flags, R | F | X);
 	}
 }
 END_TEST
@@ -422,7 +424,7 @@ START_TEST(parse_long_line)
 	ck_assert_int_eq(ret, 0);
 	ck_assert_uint_eq(vma.start, 0x7f0000000000);
 	ck_assert_uint_eq(vma.end, 0x7f0000003000);
-	ck_assert_uint_eq(vma.flags, RW | F);
+	ck_assert_uint_eq(vma.flags, RW | F | S);
 	ck_assert_uint_eq(vma.inode, 4242);
 	ck_assert_uint_eq(vma.name_len, len - (sizeof(head) - 2));
 }

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,6 +331,9 @@ START_TEST(test_process_first_rewinds)
 	ck_assert(!Process32Next(snap, &pe));
 	ck_assert_uint_eq(GetLastError(), ERROR_NO_MORE_FILES);
 
+	/* as at the start: the bytes after each name are the earlier ones' */
+	memset(&pe, 0, sizeof(pe));
+	pe.dwSize = sizeof(pe);
 	i = 0;
 	for (ok = Process32First(snap, &pe); ok; ok = Process32Next(snap, &pe)) {
 		ck_assert_uint_lt(i, n);
@@ -367,6 +371,9 @@ START_TEST(test_cursors)
 	ck_assert(Thread32Next(snap, &t0));	/* the thread list's own 0 */
 	ck_assert(Process32First(snap, &pe));
 	ck_assert_int_eq(memcmp(&pe, &p0, sizeof(pe)), 0);
+	/* zeroed again: after its name, it keeps entry 0's bytes */
+	memset(&pe, 0, sizeof(pe));
+	pe.dwSize = sizeof(pe);
 	ck_assert(Process32Next(snap, &pe));
 	ck_assert_int_eq(memcmp(&pe, &p1, sizeof(pe)), 0);
 	ck_assert(Thread32First(snap, &te));
@@ -768,6 +775,110 @@ START_TEST(test_names_odd)
 	check_odd_name(dir, "bad\xffutf8", w_bad);
 	check_odd_name(dir, "caf\xc3\xa9-\xf0\x9f\x98\x80", w_utf8);
 	rmdir(dir);
+}
+END_TEST
+
+/* The entries with strings, and where their strings are. */
+enum named { NAMED_PA, NAMED_PW, NAMED_MA, NAMED_MW, NAMED_KINDS };
+
+static const struct {
+	const char *name;
+	DWORD size;
+	struct {
+		size_t at, unit, cap;
+	} field[2];
+} named[NAMED_KINDS] = {
+	[NAMED_PA] = { "PROCESSENTRY32", sizeof(PROCESSENTRY32), {
+		{ offsetof(PROCESSENTRY32, szExeFile), 1, MAX_PATH } } },
+	[NAMED_PW] = { "PROCESSENTRY32W", sizeof(PROCESSENTRY32W), {
+		{ offsetof(PROCESSENTRY32W, szExeFile), 2, MAX_PATH } } },
+	[NAMED_MA] = { "MODULEENTRY32", sizeof(MODULEENTRY32), {
+		{ offsetof(MODULEENTRY32, szModule), 1,
+		  MAX_MODULE_NAME32 + 1 },
+		{ offsetof(MODULEENTRY32, szExePath), 1, MAX_PATH } } },
+	[NAMED_MW] = { "MODULEENTRY32W", sizeof(MODULEENTRY32W), {
+		{ offsetof(MODULEENTRY32W, szModule), 2,
+		  MAX_MODULE_NAME32 + 1 },
+		{ offsetof(MODULEENTRY32W, szExePath), 2, MAX_PATH } } },
+};
+
+static BOOL
+named_step(HANDLE snap, enum named kind, int first, void *e)
+{
+	switch (kind) {
+	case NAMED_PA:
+		return first ? Process32First(snap, e) : Process32Next(snap, e);
+	case NAMED_PW:
+		return first ? Process32FirstW(snap, e) :
+			       Process32NextW(snap, e);
+	case NAMED_MA:
+		return first ? Module32First(snap, e) : Module32Next(snap, e);
+	default:
+		return first ? Module32FirstW(snap, e) : Module32NextW(snap, e);
+	}
+}
+
+/*
+ * A string field of @f's shape in @e: terminated, and after the terminator
+ * exactly what @before held there.
+ */
+static void
+check_tail(const unsigned char *e, const unsigned char *before,
+	   size_t at, size_t unit, size_t cap, const char *what, size_t n)
+{
+	static const unsigned char nul[2];
+	size_t len, rest;
+
+	for (len = 0; len < cap && memcmp(e + at + len * unit, nul, unit);
+	     len++)
+		;
+	ck_assert_msg(len < cap, "%s %zu: not terminated", what, n);
+	rest = at + (len + 1) * unit;
+	ck_assert_msg(!memcmp(e + rest, before + rest, at + cap * unit - rest),
+		      "%s %zu: bytes after the terminator were written", what,
+		      n);
+}
+
+/*
+ * Only a string and its terminating null are written, as on Windows: the
+ * rest of the array keeps what it held (here the canary, then what the
+ * entries before left), in every entry of the process and module lists,
+ * A and W.
+ */
+START_TEST(test_names_tail)
+{
+	union {
+		PROCESSENTRY32 pa;
+		PROCESSENTRY32W pw;
+		MODULEENTRY32 ma;
+		MODULEENTRY32W mw;
+		unsigned char b[sizeof(MODULEENTRY32W)];
+	} e, before;
+	HANDLE snap;
+	size_t n, f;
+	int kind;
+
+	snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS |
+					TH32CS_SNAPMODULE, 0);
+	ck_assert_ptr_ne(snap, INVALID_HANDLE_VALUE);
+	for (kind = 0; kind < NAMED_KINDS; kind++) {
+		tlh_fx_canary_fill(&e, sizeof(e));
+		memcpy(e.b, &named[kind].size, sizeof(DWORD));
+		for (n = 0;; n++) {
+			before = e;
+			if (!named_step(snap, kind, !n, &e))
+				break;
+			for (f = 0; f < 2 && named[kind].field[f].cap; f++)
+				check_tail(e.b, before.b,
+					   named[kind].field[f].at,
+					   named[kind].field[f].unit,
+					   named[kind].field[f].cap,
+					   named[kind].name, n);
+		}
+		ck_assert_uint_eq(GetLastError(), ERROR_NO_MORE_FILES);
+		ck_assert_uint_gt(n, 0);
+	}
+	ck_assert(CloseHandle(snap));
 }
 END_TEST
 
@@ -1319,6 +1430,7 @@ snapshot_suite(void)
 	tcase_add_test(tc, test_names_long_path);
 	tcase_add_test(tc, test_names_deleted);
 	tcase_add_loop_test(tc, test_modules_path_unreachable, 0, 2);
+	tcase_add_test(tc, test_names_tail);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

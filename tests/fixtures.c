@@ -717,6 +717,27 @@ tlh_fx_ioctl_error(const char *file, unsigned long req)
 }
 
 int
+tlh_fx_run_maps_text(const char *suite, char *out, size_t len, int *checks)
+{
+	static char env_force[] = "TLHELP32_FORCE_MAPS_TEXT=1";
+	static char env_tags[] = "CK_INCLUDE_TAGS=maps";
+	static const char *const unset[] = {
+		"CK_RUN_CASE", "CK_EXCLUDE_TAGS", "CK_LOG_FILE_NAME",
+		"CK_XML_LOG_FILE_NAME", "CK_TAP_LOG_FILE_NAME", NULL,
+	};
+	char env_suite[64];
+	char *const set[] = { env_force, env_suite, env_tags, NULL };
+	const char *at;
+	int ret;
+
+	snprintf(env_suite, sizeof(env_suite), "CK_RUN_SUITE=%s", suite);
+	ret = tlh_fx_run_self(set, unset, out, len);
+	at = ret >= 0 ? strstr(out, "Checks: ") : NULL;
+	*checks = at ? atoi(at + 8) : -1;
+	return ret;
+}
+
+int
 tlh_fx_under_valgrind(void)
 {
 #ifdef HAVE_VALGRIND_H

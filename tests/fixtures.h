@@ -202,6 +202,16 @@ int tlh_fx_pvr_error(void);
  */
 int tlh_fx_ioctl_error(const char *file, unsigned long req);
 
+/*
+ * Run the cases of suite @suite tagged "maps" again in a fresh copy of the
+ * test program with TLHELP32_FORCE_MAPS_TEXT=1, so that they read the text
+ * of /proc/<pid>/maps (the library chooses its way once per process).
+ * Returns as tlh_fx_run_self(), with the output's tail in @out, and sets
+ * *@checks to the number of checks the copy ran (-1 if it says none).
+ */
+int tlh_fx_run_maps_text(const char *suite, char *out, size_t len,
+			 int *checks);
+
 /* 1 when running under valgrind. */
 int tlh_fx_under_valgrind(void);
 

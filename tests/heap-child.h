@@ -19,6 +19,7 @@ struct hc_report {
 	uint32_t pad;
 	uint64_t count;		/* records that follow */
 	uint64_t blocks;	/* "many": blocks allocated */
+	uint64_t arena;		/* forged arenas: the main arena's address */
 };
 
 struct hc_record {

@@ -14,5 +14,8 @@ Suite *unicode_suite(void);
 Suite *confined_suite(void);
 Suite *churn_suite(void);
 Suite *process_suite(void);
+Suite *format_suite(void);
+Suite *sysinfo_suite(void);
+Suite *vquery_suite(void);
 
 #endif

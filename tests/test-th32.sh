@@ -5,9 +5,10 @@ set -u
 th32="$top_builddir/tools/th32"
 fails=0
 tmp=$(mktemp -d) || exit 99
-child=
+child= wchild=
 cleanup() {
 	[ -n "$child" ] && kill "$child" 2>/dev/null
+	[ -n "$wchild" ] && kill "$wchild" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -28,6 +29,15 @@ else
 	json_ok() { cat >/dev/null; }
 fi
 
+# wait_exe PID FILE: until PID runs FILE itself, not this shell's fork
+wait_exe() {
+	want=$(readlink -f "$2") i=0
+	while [ "$(readlink -f /proc/$1/exe 2>/dev/null)" != "$want" ] &&
+	      [ $i -lt 100 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+}
+
 sleeper=$(command -v sleep) || { echo "no sleep(1)"; exit 77; }
 sleeper=$(readlink -f "$sleeper")
 # A 32-bit th32 (CFLAGS=-m32) cannot list a 64-bit sleep(1)'s modules, as
@@ -43,12 +53,7 @@ if [ -x "$own" ] && [ "$(elf_class "$own")" = 1 ]; then
 fi
 "$sleeper" 300 &
 child=$!
-# wait until the child runs sleep itself, not this shell's fork of it
-i=0
-while [ "$(readlink -f /proc/$child/exe 2>/dev/null)" != "$sleeper" ] &&
-      [ $i -lt 100 ]; do
-	sleep 0.05; i=$((i + 1))
-done
+wait_exe "$child" "$sleeper"
 name=$(basename "$sleeper")
 
 # ps: the child once, with our pid as its parent and one thread
@@ -112,6 +117,31 @@ if [ -z "$w32" ]; then
 	check "heap --json parses" json_ok <"$tmp/blocks.json"
 fi
 
+# names are the target's to choose: a C1 control (U+009B, CSI, in UTF-8)
+# and a byte outside UTF-8 (0x9b, CSI to a terminal reading 8-bit codes)
+# reach the terminal as '?', as C0 controls do; the rest of UTF-8 is kept
+weird=$(printf 'tlh\302\233[31m\2332J\303\251')
+shown=$(printf 'tlh?[31m?2J\303\251')
+no_c1() { LC_ALL=C tr -d '\200-\237' <"$1" | cmp -s - "$1"; }
+cp "$sleeper" "$tmp/$weird" || bad "copy sleep(1) under a hostile name"
+"$tmp/$weird" 300 &
+wchild=$!
+wait_exe "$wchild" "$tmp/$weird"
+"$th32" ps >"$tmp/wps" || bad "th32 ps exits 0 (hostile name)"
+check "ps: C1 controls and stray bytes in a name become '?'" \
+	test "$(awk -v p="$wchild" '$1 == p { print $5 }' "$tmp/wps")" = "$shown"
+check "ps: no byte 0x80-0x9f outside UTF-8 reaches the terminal" no_c1 "$tmp/wps"
+"$th32" --json ps >"$tmp/wps.json" || bad "th32 --json ps (hostile name)"
+check "ps --json: C1 as \\u009b, a stray byte as \\ufffd" grep -qF \
+	"\"name\":\"tlh\\u009b[31m\\ufffd2J$(printf '\303\251')\"" "$tmp/wps.json"
+"$th32" modules "$wchild" >"$tmp/wmods" || bad "th32 modules (hostile name)"
+check "modules: the name and path escaped alike" \
+	test "$(awk 'NR == 2 { print $3, $4 }' "$tmp/wmods")" = "$shown $tmp/$shown"
+check "modules: no byte 0x80-0x9f outside UTF-8" no_c1 "$tmp/wmods"
+kill "$wchild" 2>/dev/null
+wait "$wchild" 2>/dev/null
+wchild=
+
 # errors: the Windows code by name and number, non-zero exit
 expect_fail() { # expect_fail STATUS PATTERN DESCRIPTION COMMAND...
 	st=$1 pat=$2 d=$3; shift 3
@@ -147,11 +177,7 @@ if [ -n "$sleep64" ]; then
 	wait "$child" 2>/dev/null
 	"$sleep64" 300 &
 	child=$!
-	i=0
-	while [ "$(readlink -f /proc/$child/exe 2>/dev/null)" != "$sleep64" ] &&
-	      [ $i -lt 100 ]; do
-		sleep 0.05; i=$((i + 1))
-	done
+	wait_exe "$child" "$sleep64"
 	expect_fail 1 'ERROR_PARTIAL_COPY (299)' \
 		"modules of a 64-bit process (WOW64)" "$th32" modules "$child"
 	"$th32" ps >"$tmp/ps" && grep -q "^ *$child " "$tmp/ps" &&

@@ -231,38 +231,6 @@ parse_pid(const char *s, DWORD *pid)
 /* ---- text and JSON output ----------------------------------------------- */
 
 /*
- * Print @s for a terminal: control characters become '?', everything else
- * is written as it is.  Pad with spaces to @width characters (counting
- * each UTF-8 lead byte or single byte as one).
- */
-static void
-put_text(const char *s, int width)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	int chars = 0;
-
-	for (; *p; p++) {
-		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
-		if ((*p & 0xc0) != 0x80)
-			chars++;
-	}
-	for (; chars < width; chars++)
-		putchar(' ');
-}
-
-static int
-text_width(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	int chars = 0;
-
-	for (; *p; p++)
-		if ((*p & 0xc0) != 0x80)
-			chars++;
-	return chars;
-}
-
-/*
  * The length of the well-formed UTF-8 sequence at @s (at most @n bytes),
  * or 0 if the bytes there are not one.
  */
@@ -301,15 +269,78 @@ utf8_len(const unsigned char *s, size_t n)
 }
 
 /*
+ * The control character whose well-formed UTF-8 sequence of @len bytes is
+ * at @p (C0, DEL or C1, U+0080 to U+009F), or -1 if it is none.
+ */
+static int
+control_char(const unsigned char *p, size_t len)
+{
+	if (len == 1 && (*p < 0x20 || *p == 0x7f))
+		return *p;
+	if (len == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+		return p[1];
+	return -1;
+}
+
+/*
+ * Print @s for a terminal, if @print, and return its width: one column
+ * for each character.  Only well-formed UTF-8 that is not a control
+ * character is written as it is; each C0 control (0x00 to 0x1f), DEL,
+ * C1 control (U+0080 to U+009F) and byte outside well-formed UTF-8 (which
+ * a terminal reading 8-bit codes takes for a C1 control, 0x9b being CSI)
+ * becomes '?'.  A name is the target's to choose: it never reaches the
+ * terminal as a command.
+ */
+static int
+term_text(const char *s, int print)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), len;
+	int chars = 0, safe;
+
+	for (; n; p += len, n -= len, chars++) {
+		len = utf8_len(p, n);
+		safe = len && control_char(p, len) < 0;
+		if (!len)
+			len = 1;
+		if (!print)
+			continue;
+		if (safe)
+			fwrite(p, 1, len, stdout);
+		else
+			putchar('?');
+	}
+	return chars;
+}
+
+/* Print @s for a terminal (see term_text), padded to @width columns. */
+static void
+put_text(const char *s, int width)
+{
+	int chars = term_text(s, 1);
+
+	for (; chars < width; chars++)
+		putchar(' ');
+}
+
+static int
+text_width(const char *s)
+{
+	return term_text(s, 0);
+}
+
+/*
  * Print @s as a JSON string.  Quote and backslash are escaped with a
- * backslash, control characters as \u00XX, and each byte that is not part
- * of well-formed UTF-8 as \ufffd; the rest is copied as it is.
+ * backslash, control characters (C0, DEL, C1) as \u00XX, and each byte
+ * that is not part of well-formed UTF-8 as \ufffd; the rest is copied as
+ * it is.
  */
 static void
 put_json_string(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), len;
+	int c;
 
 	putchar('"');
 	while (n) {
@@ -320,8 +351,8 @@ put_json_string(const char *s)
 		} else if (*p == '"' || *p == '\\') {
 			putchar('\\');
 			putchar(*p);
-		} else if (*p < 0x20) {
-			printf("\\u%04x", *p);
+		} else if ((c = control_char(p, len)) >= 0) {
+			printf("\\u%04x", c);
 		} else {
 			fwrite(p, 1, len, stdout);
 		}

@@ -3,6 +3,9 @@
  * processes read, and of the caller itself.  Opening /proc/<pid>/maps costs
  * several times what one PROCMAP_QUERY does, so a large read checks its
  * range through descriptors kept here rather than opening them per call.
+ * A second maps descriptor, read in order across calls by tlh_maps_find(),
+ * is kept with the state of that reading, which is zeroed whenever the
+ * descriptor is opened (the reading starts again).
  *
  * A descriptor stays bound to the address space it was opened on: once
  * that process is gone, queries fail (ESRCH, or an empty text), the caller
@@ -23,6 +26,7 @@
 
 #include <pthread.h>
 #include <sys/vfs.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "fdcache.h"
@@ -36,6 +40,7 @@ struct slot {
 	int fd[TLH_FD_KINDS];	/* -1: not open */
 	int copy[TLH_FD_KINDS];	/* 1: not procfs's file (see above) */
 	unsigned long used;	/* for eviction: least recently used goes */
+	void *seq_state;	/* the TLH_FD_MAPS_SEQ reader's, or NULL */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -46,6 +51,7 @@ static unsigned long tick;
 static const char *const names[TLH_FD_KINDS] = {
 	[TLH_FD_MAPS] = "maps",
 	[TLH_FD_PAGEMAP] = "pagemap",
+	[TLH_FD_MAPS_SEQ] = "maps",
 };
 
 static void
@@ -58,6 +64,8 @@ slot_clear(struct slot *sl)
 			close(sl->fd[k]);
 		sl->fd[k] = -1;
 	}
+	free(sl->seq_state);
+	sl->seq_state = NULL;
 	sl->pid = 0;
 }
 
@@ -127,8 +135,27 @@ tlh_fdcache_get(pid_t pid, enum tlh_fd_kind kind)
 		sl->fd[kind] = fd;
 		sl->copy[kind] = !fstatfs(fd, &fs) &&
 				 fs.f_type != PROC_SUPER_MAGIC;
+		if (kind == TLH_FD_MAPS_SEQ && sl->seq_state) {
+			free(sl->seq_state);	/* a new reading */
+			sl->seq_state = NULL;
+		}
 	}
 	return sl->fd[kind];
+}
+
+void *
+tlh_fdcache_seq_state(pid_t pid, size_t size)
+{
+	int i;
+
+	for (i = 0; i < SLOTS; i++) {
+		if (slots[i].pid != pid)
+			continue;
+		if (!slots[i].seq_state)
+			slots[i].seq_state = calloc(1, size);
+		return slots[i].seq_state;
+	}
+	return NULL;
 }
 
 void

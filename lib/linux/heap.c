@@ -55,23 +55,35 @@
  * read, up to 256 KiB in one read, so that a walk costs one read per
  * piece, not per block.  The context serves only the process and heap it
  * was made for; anything else makes it again.  It is freed when a walk
- * ends.  Its piece is a mapping of its own, never in a heap: the heap
- * read may be this process's.  For the same reason the set-up takes all
- * the memory it needs before it reads anything of the heap.
+ * ends.  Its piece, and the page-sized window that serves scattered
+ * reads, are a mapping of its own, never in a heap: the heap read may be
+ * this process's.  (Page-aligned, each read into them is one system
+ * call.)  For the same reason the set-up takes all the memory it needs
+ * before it reads anything of the heap.
  *
  * Trust.  Every size and pointer read from the target is checked against
  * the segment it must lie in, and every read lies within mappings the
- * set-up saw readable; a walk only ever moves to higher addresses, each
- * call does a bounded amount of work, and a walk's length (dwResvd) is
- * bounded by its heap's size.  The target runs on while it is walked:
- * what does not fit is read again once (the heap may have grown or
- * moved), and if it still does not fit the walk ends with -EUCLEAN.
+ * set-up saw readable; a walk only ever moves to higher addresses, and a
+ * walk's length (dwResvd) is bounded by its heap's size.  Each call does a
+ * bounded amount of work, in proportion to what the target really holds,
+ * never to the size of its heap.  Every list followed is watched for a
+ * loop: the ring of arenas against a table of the arenas met (so that the
+ * heap list stops right before the first repeat), each arena's chain of
+ * heaps and the fast bins with Brent's method, in no memory.  A set-up
+ * follows at most VISIT_MAX list entries, and counts no more arenas or
+ * heaps than there are mappings.  The segments of all arenas are kept in
+ * address order, and must not overlap, so that each lookup takes log
+ * time.  The target runs on while it is walked: what does not fit is read
+ * again once (the heap may have grown or moved), and if it still does not
+ * fit the walk ends with -EUCLEAN.  A list longer than the cap is not
+ * worth reading again.
  */
 #include "config.h"
 
 #include <elf.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -84,7 +96,9 @@
 
 #define PIECE_SIZE	((size_t)256 << 10)	/* read-ahead of a walk */
 #define WINDOW_SIZE	4096u			/* scattered reads */
+#define WALK_MAP	(PIECE_SIZE + WINDOW_SIZE)	/* the two, mapped */
 #define PROBE_TRIES	3
+#define VISIT_MAX	((size_t)1 << 20)	/* list entries per set-up */
 
 /* x86-64 and arm64: glibc lays malloc out alike on both (16-byte chunks,
  * 64 MiB heaps, pointers mangled by 12 bits whatever the page size). */
@@ -101,6 +115,7 @@ enum vma_kind { VK_OTHER, VK_ANON, VK_BRK, VK_LIBC };
 struct vma {
 	uintptr_t start;
 	uintptr_t end;
+	uintptr_t run_end;	/* of the readable run from here, or 0 */
 	uint64_t offset;
 	uint64_t inode;
 	unsigned int flags;	/* TLH_VMA_* */
@@ -140,6 +155,15 @@ struct probe {
 	size_t narenas, aarenas;
 	struct seg *segs;	/* chunk segments of every arena */
 	size_t nsegs, asegs;
+	struct seg *order;	/* the same, in address order */
+	size_t aorder;
+	size_t visits;		/* list entries followed */
+	uintptr_t *met;		/* arenas met in the ring: load_ring() */
+	size_t nmet;		/* its slots, a power of two */
+	unsigned char *scratch;	/* page-aligned, at least a page */
+	size_t scratch_len;
+	uintptr_t cache_at;	/* the page of an arena held in scratch */
+	size_t cache_len;
 };
 
 /* A walk in progress: one per thread. */
@@ -158,7 +182,7 @@ struct walk {
 	unsigned char *piece;
 	uintptr_t piece_at;
 	size_t piece_len;
-	unsigned char window[WINDOW_SIZE];
+	unsigned char *window;	/* page-aligned, after the piece */
 	uintptr_t win_at;
 	size_t win_len;
 };
@@ -200,6 +224,53 @@ grow(void **v, size_t *alloc, size_t need, size_t size)
 	*v = p;
 	*alloc = n;
 	return 0;
+}
+
+/*
+ * Lists read from the target may loop.  Brent's method finds a loop with
+ * one remembered element: the mark moves to the current element whenever
+ * the count since it was placed reaches a power of two, and an element
+ * equal to the mark closes a loop of @len elements.  A list of n distinct
+ * elements that loops is found within 3n steps, in no memory.
+ */
+struct cycle {
+	uintptr_t mark;
+	size_t len;		/* steps since the mark was placed */
+	size_t power;
+};
+
+static void
+cycle_start(struct cycle *cy, uintptr_t first)
+{
+	cy->mark = first;
+	cy->len = 1;
+	cy->power = 1;
+}
+
+/* Does @x, the element after the last one seen, close a loop? */
+static int
+cycle_closes(struct cycle *cy, uintptr_t x)
+{
+	if (x == cy->mark)
+		return 1;
+	if (cy->len == cy->power) {
+		cy->mark = x;
+		cy->power *= 2;
+		cy->len = 0;
+	}
+	cy->len++;
+	return 0;
+}
+
+/*
+ * Count one more list entry followed.  A set-up follows at most VISIT_MAX
+ * of them, whatever the target claims; -E2BIG past that (not a race, so
+ * not worth reading again; ERROR_INVALID_DATA at the boundary).
+ */
+static int
+visit(struct probe *p)
+{
+	return ++p->visits > VISIT_MAX ? -E2BIG : 0;
 }
 
 /* ---- the mappings -------------------------------------------------------- */
@@ -245,22 +316,60 @@ collect_vma(const struct tlh_vma *v, void *arg)
 	return 0;
 }
 
-/* The index of the mapping holding @addr, or p->nvmas. */
+/*
+ * Of @n records of @size bytes at @v, in address order and apart, each
+ * with its end address at offset @end_at: the index of the first that
+ * ends above @addr, or @n.
+ */
 static size_t
-vma_at(const struct probe *p, uintptr_t addr)
+ending_after(const void *v, size_t n, size_t size, size_t end_at,
+	     uintptr_t addr)
 {
-	size_t lo = 0, hi = p->nvmas, mid;
+	size_t lo = 0, hi = n, mid;
+	uintptr_t end;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (p->vmas[mid].end <= addr)
+		memcpy(&end, (const char *)v + mid * size + end_at,
+		       sizeof(end));
+		if (end <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < p->nvmas && p->vmas[lo].start > addr)
-		return p->nvmas;
 	return lo;
+}
+
+/* The index of the mapping holding @addr, or p->nvmas. */
+static size_t
+vma_at(const struct probe *p, uintptr_t addr)
+{
+	size_t i = ending_after(p->vmas, p->nvmas, sizeof(*p->vmas),
+				offsetof(struct vma, end), addr);
+
+	return i < p->nvmas && p->vmas[i].start <= addr ? i : p->nvmas;
+}
+
+/*
+ * Note where each run of adjacent readable mappings ends, so that a range
+ * is checked in one lookup however many mappings it spans.
+ */
+static void
+mark_runs(struct probe *p)
+{
+	struct vma *v;
+	size_t i;
+
+	for (i = p->nvmas; i-- > 0;) {
+		v = &p->vmas[i];
+		if (!(v->flags & TLH_VMA_READ))
+			v->run_end = 0;
+		else if (i + 1 < p->nvmas && v[1].start == v->end &&
+			 v[1].run_end)
+			v->run_end = v[1].run_end;
+		else
+			v->run_end = v->end;
+	}
 }
 
 /* 0 if [@addr, @addr + @n) lies in readable mappings, else -EUCLEAN. */
@@ -268,17 +377,11 @@ static int
 covered(const struct probe *p, uintptr_t addr, size_t n)
 {
 	uintptr_t end = addr + n;
-	size_t i;
+	size_t i = vma_at(p, addr);
 
-	if (!n || end < addr)
+	if (!n || end < addr || i == p->nvmas || end > p->vmas[i].run_end)
 		return -EUCLEAN;
-	for (i = vma_at(p, addr); i < p->nvmas && addr < end; i++) {
-		if (p->vmas[i].start > addr ||
-		    !(p->vmas[i].flags & TLH_VMA_READ))
-			return -EUCLEAN;
-		addr = p->vmas[i].end;
-	}
-	return addr >= end ? 0 : -EUCLEAN;
+	return 0;
 }
 
 /*
@@ -296,6 +399,21 @@ rd(const struct probe *p, uintptr_t addr, void *buf, size_t n)
 		ret = tlh_os_read(p->pid, addr, buf, n);
 	}
 	return ret == -EIO ? -EUCLEAN : ret;
+}
+
+/*
+ * As rd(), but served from the page that load_arena() read last (the first
+ * page of an arena's first heap) when that holds the bytes.
+ */
+static int
+fetch(const struct probe *p, uintptr_t addr, void *buf, size_t n)
+{
+	if (addr >= p->cache_at && addr - p->cache_at <= p->cache_len &&
+	    n <= p->cache_len - (addr - p->cache_at)) {
+		memcpy(buf, p->scratch + (addr - p->cache_at), n);
+		return 0;
+	}
+	return rd(p, addr, buf, n);
 }
 
 /* ---- glibc --------------------------------------------------------------- */
@@ -385,12 +503,15 @@ arena_shape(const unsigned char *m, uintptr_t at)
 	return 1;
 }
 
+/* Heaps and arenas are mappings: there are no more than the mappings. */
 static int
 add_seg(struct probe *p, const struct seg *sg)
 {
-	int ret = grow((void **)&p->segs, &p->asegs, p->nsegs + 1,
-		       sizeof(*sg));
+	int ret = p->nsegs > p->nvmas ? -EUCLEAN : 0;
 
+	if (!ret)
+		ret = grow((void **)&p->segs, &p->asegs, p->nsegs + 1,
+			   sizeof(*sg));
 	if (!ret)
 		p->segs[p->nsegs++] = *sg;
 	return ret;
@@ -403,6 +524,8 @@ add_arena(struct probe *p, uintptr_t addr, const unsigned char *m)
 	unsigned int i;
 	int ret;
 
+	if (p->narenas > p->nvmas)
+		return -EUCLEAN;	/* more arenas than mappings */
 	ret = grow((void **)&p->arenas, &p->aarenas, p->narenas + 1,
 		   sizeof(*a));
 	if (ret)
@@ -430,7 +553,7 @@ chunk_size(const struct probe *p, uintptr_t c, uintptr_t lo, uintptr_t end,
 
 	if (c < lo || c & (GL_ALIGN - 1) || c > end || end - c < GL_HDR)
 		return -EUCLEAN;
-	ret = rd(p, c, h, sizeof(h));
+	ret = fetch(p, c, h, sizeof(h));
 	if (ret)
 		return ret;
 	*size = get64(h + 8) & ~(uint64_t)GL_SIZE_BITS;
@@ -570,8 +693,12 @@ top_heap(const struct probe *p, uintptr_t a, uintptr_t top, uintptr_t *h)
 	cand[0] = top & ~(GL_HEAP_MAX - 1);
 	i = vma_at(p, top);	/* other alignments: its mapping's start */
 	cand[1] = i < p->nvmas ? p->vmas[i].start : cand[0];
+	if (cand[1] == p->cache_at) {	/* the first heap, at hand: first */
+		cand[1] = cand[0];
+		cand[0] = p->cache_at;
+	}
 	for (k = 0; k < 2; k++) {
-		if (rd(p, cand[k], w, sizeof(w)))
+		if (fetch(p, cand[k], w, sizeof(w)))
 			continue;
 		if (get64(w) == a) {
 			*h = cand[k];
@@ -584,28 +711,36 @@ top_heap(const struct probe *p, uintptr_t a, uintptr_t top, uintptr_t *h)
 /*
  * Add the non-main arena at @a and its segments: the chain of heap_info
  * from the mapping holding its top back to the first, which holds @a.
+ * The first page of that first heap (its heap_info, the malloc_state, and
+ * in a small arena its top) is read whole, in one read.
  */
 static int
 load_arena(struct probe *p, uintptr_t a)
 {
-	unsigned char m[GL_MS_SIZE], hi[GL_HI_WORDS * 8];
+	unsigned char hi[GL_HI_WORDS * 8];
 	uintptr_t first_heap, hsz, h, prev, size, top;
+	struct cycle cy;
 	uint64_t tsize;
 	struct arena *ar;
 	struct seg sg;
 	size_t n;
 	int ret;
 
-	ret = rd(p, a, m, sizeof(m));
-	if (ret)
-		return ret;
-	if (!arena_shape(m, a))
-		return -EUCLEAN;
 	first_heap = a & ~(uintptr_t)(p->pg - 1);
 	hsz = a - first_heap;	/* sizeof(heap_info): 32; 48 from 2.35 */
-	if (hsz != 32 && hsz != 48)
+	if ((hsz != 32 && hsz != 48) || p->scratch_len < p->pg)
 		return -EUCLEAN;
-	ret = add_arena(p, a, m);
+	p->cache_len = 0;
+	ret = visit(p);
+	if (!ret)
+		ret = rd(p, first_heap, p->scratch, p->pg);
+	if (ret)
+		return ret;
+	p->cache_at = first_heap;
+	p->cache_len = p->pg;
+	if (!arena_shape(p->scratch + hsz, a))
+		return -EUCLEAN;
+	ret = add_arena(p, a, p->scratch + hsz);
 	if (ret)
 		return ret;
 	ar = &p->arenas[p->narenas - 1];
@@ -613,10 +748,13 @@ load_arena(struct probe *p, uintptr_t a)
 	ret = top_heap(p, a, top, &h);
 	if (ret)
 		return ret;
+	cycle_start(&cy, h);
 	for (n = 0;; n++) {
-		if (n > p->nvmas)
-			return -EUCLEAN;	/* more heaps than mappings */
-		ret = rd(p, h, hi, sizeof(hi));
+		if (n && cycle_closes(&cy, h))
+			return -EUCLEAN;	/* the heaps loop */
+		ret = visit(p);
+		if (!ret)
+			ret = fetch(p, h, hi, sizeof(hi));
 		if (ret)
 			return ret;
 		size = get64(hi + GL_HI_SIZE);
@@ -658,6 +796,25 @@ load_arena(struct probe *p, uintptr_t a)
 	}
 }
 
+/*
+ * Has arena @a been met already in the ring?  If not, note it.  The table
+ * of those met has at least twice as many slots as there may be arenas,
+ * all empty (0) at the start of the ring: a loop is caught at its first
+ * repeat, so the arenas before it are each listed once.
+ */
+static int
+met_before(struct probe *p, uintptr_t a)
+{
+	size_t mask = p->nmet - 1, i;
+
+	i = (size_t)(((uint64_t)a >> 4) * 0x9e3779b97f4a7c15u >> 32) & mask;
+	for (; p->met[i]; i = (i + 1) & mask)
+		if (p->met[i] == a)
+			return 1;
+	p->met[i] = a;
+	return 0;
+}
+
 /* Follow the ring of arenas from the main one; creation order after it. */
 static int
 load_ring(struct probe *p)
@@ -667,12 +824,11 @@ load_ring(struct probe *p)
 	size_t n, i;
 	int ret;
 
-	for (n = 0; a != main_arena; n++) {
-		if (n >= p->nvmas)
-			return -EUCLEAN;	/* more arenas than mappings */
-		for (i = 0; i < p->narenas; i++)
-			if (p->arenas[i].addr == a)
-				return -EUCLEAN;	/* a loop */
+	memset(p->met, 0, p->nmet * sizeof(*p->met));
+	met_before(p, main_arena);
+	while (a != main_arena) {
+		if (!a || met_before(p, a))
+			return -EUCLEAN;	/* a loop short of the main one */
 		ret = load_arena(p, a);
 		if (ret)
 			return ret;
@@ -687,12 +843,50 @@ load_ring(struct probe *p)
 	return 0;
 }
 
+static int
+cmp_uintptr(const void *a, const void *b)
+{
+	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+cmp_seg(const void *a, const void *b)
+{
+	const struct seg *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * The segments of all arenas in address order, for lookups in log time.
+ * Two that overlap (two arenas claiming the same memory, or one heap met
+ * twice) are damage.  In order, and apart, their ends are in order too.
+ */
+static int
+order_segs(struct probe *p)
+{
+	size_t i;
+
+	if (p->nsegs > p->aorder)
+		return -EUCLEAN;	/* more than add_seg() lets in */
+	memcpy(p->order, p->segs, p->nsegs * sizeof(*p->order));
+	qsort(p->order, p->nsegs, sizeof(*p->order), cmp_seg);
+	for (i = 1; i < p->nsegs; i++)
+		if (p->order[i].lo < p->order[i - 1].end)
+			return -EUCLEAN;
+	return 0;
+}
+
 static void
 probe_free(struct probe *p)
 {
 	free(p->vmas);
 	free(p->arenas);
 	free(p->segs);
+	free(p->order);
+	free(p->met);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -707,7 +901,7 @@ probe_maps(struct probe *p, pid_t pid)
 {
 	int ret;
 
-	p->nvmas = p->narenas = p->nsegs = 0;
+	p->nvmas = p->narenas = p->nsegs = p->visits = 0;
 	p->pid = pid;
 	p->pg = (size_t)sysconf(_SC_PAGESIZE);
 	ret = grow((void **)&p->vmas, &p->avmas, 256, sizeof(*p->vmas));
@@ -719,35 +913,60 @@ probe_maps(struct probe *p, pid_t pid)
 	if (!ret)
 		ret = grow((void **)&p->segs, &p->asegs, p->nvmas + 2,
 			   sizeof(*p->segs));
+	if (!ret)
+		ret = grow((void **)&p->order, &p->aorder, p->nvmas + 2,
+			   sizeof(*p->order));
+	if (!ret)	/* doubled from 16: a power of two */
+		ret = grow((void **)&p->met, &p->nmet, 2 * (p->nvmas + 2),
+			   sizeof(*p->met));
+	if (!ret)
+		mark_runs(p);
 	return ret;
 }
 
-/* Recognise glibc and find its arenas, reading through @scratch. */
+/*
+ * Recognise glibc and find its arenas, reading through @scratch (page
+ * aligned, at least a page).
+ */
 static int
 probe_heaps(struct probe *p, unsigned char *scratch, size_t len)
 {
-	int ret = check_libc(p, scratch, len);
+	int ret;
 
+	p->scratch = scratch;
+	p->scratch_len = len;
+	p->cache_len = 0;
+	ret = check_libc(p, scratch, len);
 	if (!ret)
 		ret = find_main(p, scratch, len);
 	if (!ret)
 		ret = load_ring(p);
+	p->cache_len = 0;	/* the scratch is the caller's again */
+	if (!ret)
+		ret = order_segs(p);
 	return ret;
 }
 
 /* ---- walking ------------------------------------------------------------- */
 
+/* The first of the @n segments at @v (in order, apart) ending above @addr. */
+static size_t
+seg_after(const struct seg *v, size_t n, uintptr_t addr)
+{
+	return ending_after(v, n, sizeof(*v), offsetof(struct seg, end),
+			    addr);
+}
+
 /* The chunk segment of any arena that holds [@c, @c + @n), or NULL. */
 static const struct seg *
 seg_of(const struct probe *p, uintptr_t c, size_t n)
 {
-	size_t i;
+	size_t i = seg_after(p->order, p->nsegs, c);
+	const struct seg *sg = &p->order[i];
 
-	for (i = 0; i < p->nsegs; i++)
-		if (c >= p->segs[i].start && c < p->segs[i].end &&
-		    n <= p->segs[i].end - c)
-			return &p->segs[i];
-	return NULL;
+	if (i == p->nsegs || c < sg->start || n > sg->end - c)
+		return NULL;
+	return sg;
 }
 
 /*
@@ -784,22 +1003,6 @@ win_read(struct walk *w, uintptr_t lo, uintptr_t end, uintptr_t addr,
 	return 0;
 }
 
-static int
-cmp_uintptr(const void *a, const void *b)
-{
-	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
-cmp_seg(const void *a, const void *b)
-{
-	const struct seg *x = a, *y = b;
-
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
 /*
  * Where the part of mapping @v that may hold chunks with mappings of their
  * own ends: before the first arena heap in it (the kernel may have merged
@@ -808,14 +1011,13 @@ cmp_seg(const void *a, const void *b)
 static uintptr_t
 below_arenas(const struct probe *p, const struct vma *v)
 {
-	uintptr_t cut = v->end;
-	size_t i;
+	size_t i = seg_after(p->order, p->nsegs, v->start);
+	uintptr_t lo;
 
-	for (i = 0; i < p->nsegs; i++)
-		if (v->start < p->segs[i].end && p->segs[i].lo < cut)
-			cut = p->segs[i].lo > v->start ? p->segs[i].lo :
-							 v->start;
-	return cut;
+	if (i == p->nsegs || p->order[i].lo >= v->end)
+		return v->end;
+	lo = p->order[i].lo;
+	return lo > v->start ? lo : v->start;
 }
 
 static void
@@ -844,7 +1046,8 @@ walk_segments(struct walk *w, size_t ai)
 {
 	const struct probe *p = &w->p;
 	const struct arena *a = &p->arenas[ai];
-	uintptr_t pc = (uintptr_t)w->piece, pe = pc + PIECE_SIZE, end;
+	uintptr_t pc = (uintptr_t)w->piece, pe = pc + WALK_MAP, end;
+	int self = p->pid == tlh_os_self();
 	const struct vma *v;
 	size_t i;
 	int ret;
@@ -863,7 +1066,7 @@ walk_segments(struct walk *w, size_t ai)
 		    (TLH_VMA_READ | TLH_VMA_WRITE))
 			continue;
 		end = below_arenas(p, v);
-		if (p->pid == tlh_os_self() && v->start < pe && pc < end) {
+		if (self && v->start < pe && pc < end) {
 			add_mmap_seg(w, v->start,
 				     pc > v->start ? pc : v->start);
 			add_mmap_seg(w, pe < end ? pe : end, end);
@@ -878,35 +1081,47 @@ walk_segments(struct walk *w, size_t ai)
 	return 0;
 }
 
-/* The chunks in the fast bins of arena @ai, sorted. */
+/* The segment holding the chunk at @c, or w->nws. */
+static size_t
+seg_find(const struct walk *w, uintptr_t c)
+{
+	size_t i = seg_after(w->ws, w->nws, c);
+
+	return i < w->nws && w->ws[i].start <= c ? i : w->nws;
+}
+
+/*
+ * The chunks in the fast bins of the walked arena, sorted: each must lie
+ * in one of its chunk segments and have its bin's size, and a list that
+ * loops is damage.
+ */
 static int
 load_fast(struct walk *w, size_t ai)
 {
-	const struct probe *p = &w->p;
-	const struct arena *a = &p->arenas[ai];
+	const struct arena *a = &w->p.arenas[ai];
 	const struct seg *sg;
 	unsigned char h[GL_HDR];
+	struct cycle cy;
 	uintptr_t c;
-	size_t limit = 1, i, k;
+	size_t i, k, n;
 	int ret;
 
 	w->nfast = 0;
-	for (k = 0; k < a->nseg; k++)
-		limit += (p->segs[a->seg0 + k].end -
-			  p->segs[a->seg0 + k].start) / GL_MINSIZE;
 	for (i = 0; i < GL_NFASTBINS; i++) {
-		for (c = a->fast[i]; c;
+		cycle_start(&cy, a->fast[i]);
+		for (n = 0, c = a->fast[i]; c; n++,
 		     c = gl_reveal(c + GL_HDR, (uintptr_t)get64(h + 8))) {
-			sg = NULL;
-			for (k = 0; k < a->nseg && !sg; k++) {
-				sg = &p->segs[a->seg0 + k];
-				if (c < sg->start || c >= sg->end ||
-				    sg->end - c < GL_MINSIZE)
-					sg = NULL;
-			}
-			if (!sg || (c & (GL_ALIGN - 1)) || w->nfast >= limit)
+			if (n && cycle_closes(&cy, c))
+				return -EUCLEAN;	/* a loop */
+			k = seg_find(w, c);
+			sg = k < w->nws ? &w->ws[k] : NULL;
+			if (!sg || sg->kind != SEG_CHUNKS ||
+			    sg->end - c < GL_MINSIZE || (c & (GL_ALIGN - 1)))
 				return -EUCLEAN;
-			ret = win_read(w, sg->lo, sg->end, c + 8, h, sizeof(h));
+			ret = visit(&w->p);
+			if (!ret)
+				ret = win_read(w, sg->lo, sg->end, c + 8, h,
+					       sizeof(h));
 			if (ret)
 				return ret;
 			if ((get64(h) & ~(uint64_t)GL_SIZE_BITS) !=
@@ -933,7 +1148,7 @@ load_fast(struct walk *w, size_t ai)
 static int
 load_key(struct walk *w)
 {
-	const struct probe *p = &w->p;
+	struct probe *p = &w->p;
 	const struct arena *a;
 	const struct seg *sg, *first;
 	unsigned char tc[GL_TC_CHUNK + GL_HDR], x[3 * 8];
@@ -969,7 +1184,10 @@ load_key(struct walk *w)
 			sg = seg_of(p, e - GL_HDR, GL_MINSIZE);
 			if (!sg)
 				continue;
-			ret = win_read(w, sg->lo, sg->end, e - 8, x, sizeof(x));
+			ret = visit(p);
+			if (!ret)
+				ret = win_read(w, sg->lo, sg->end, e - 8, x,
+					       sizeof(x));
 			if (ret)
 				return ret;
 			if ((get64(x) & ~(uint64_t)GL_SIZE_BITS) !=
@@ -1238,24 +1456,6 @@ block_from(struct walk *w, size_t i, uintptr_t pos, struct tlh_heap_block *b)
 	return -ENODATA;
 }
 
-/* The segment holding the chunk at @c, or w->nws. */
-static size_t
-seg_find(const struct walk *w, uintptr_t c)
-{
-	size_t lo = 0, hi = w->nws, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (w->ws[mid].start <= c)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo || c >= w->ws[lo - 1].end)
-		return w->nws;
-	return lo - 1;
-}
-
 /*
  * Move *@b, a block of the walk, to the next one.  The next chunk is found
  * from what the entry says (its address and size), not by reading the
@@ -1315,7 +1515,7 @@ walk_free(void *arg)
 	free(w->ws);
 	free(w->fast);
 	if (w->piece)
-		munmap(w->piece, PIECE_SIZE);
+		munmap(w->piece, WALK_MAP);
 	free(w);
 }
 
@@ -1342,13 +1542,14 @@ walk_get(void)
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
-	piece = mmap(NULL, PIECE_SIZE, PROT_READ | PROT_WRITE,
+	piece = mmap(NULL, WALK_MAP, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (piece == MAP_FAILED) {
 		free(w);
 		return NULL;
 	}
 	w->piece = piece;
+	w->window = w->piece + PIECE_SIZE;
 	pthread_once(&walk_once, walk_key_make);
 	if (walk_key_ok)	/* freed when the thread exits */
 		pthread_setspecific(walk_key, w);
@@ -1366,6 +1567,31 @@ walk_put(void)
 	if (walk_key_ok)
 		pthread_setspecific(walk_key, NULL);
 	walk_free(w);
+}
+
+/*
+ * The library is being unloaded (dlclose) or the process is exiting.  The
+ * key's destructor is code that is about to go: the key goes first, so
+ * that a thread exiting later runs nothing of ours, and the calling
+ * thread's context with it.  Another thread's context may be in use until
+ * the process ends, so it is left alone; after an unload it is lost (one
+ * per thread that was in the middle of a walk: 260 KiB and its arrays).
+ */
+static void __attribute__((destructor))
+walk_unload(void)
+{
+	if (walk_key_ok) {
+		walk_key_ok = 0;
+		pthread_key_delete(walk_key);
+	}
+	walk_put();
+}
+
+/* What the functions report for @ret: a heap past the cap is not walked. */
+static int
+reported(int ret)
+{
+	return ret == -E2BIG ? -EUCLEAN : ret;
 }
 
 static int
@@ -1393,7 +1619,7 @@ tlh_os_heap_first(pid_t pid, uintptr_t id, struct tlh_heap_block *b)
 		ret = walk_first(w, pid, id, b);
 	if (ret) {
 		walk_put();
-		return ret;
+		return reported(ret);
 	}
 	b->index = 0;
 	return 0;
@@ -1425,7 +1651,7 @@ tlh_os_heap_next(pid_t pid, uintptr_t id, struct tlh_heap_block *b)
 	}
 	if (ret) {
 		walk_put();
-		return ret;
+		return reported(ret);
 	}
 	*b = nb;
 	return 0;
@@ -1454,6 +1680,7 @@ tlh_os_snap_heaps(struct tlh_snapshot *s, pid_t pid)
 	}
 	if (!w->valid)
 		walk_put();	/* no walk in progress to keep it for */
+	ret = reported(ret);
 	if (ret == -EOPNOTSUPP || ret == -EUCLEAN) {
 		s->heap_err = ret;
 		ret = 0;

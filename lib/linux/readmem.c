@@ -794,7 +794,7 @@ tlh_os_read_target(const struct tlh_target *t, uintptr_t src, void *dst,
 	 * same token (see libtlhelp32(7)).  Without a pidfd the check reads
 	 * the start time in /proc/<pid>/stat: slower, as exact.
 	 */
-	if ((t->pidfd >= 0 || t->start) && tlh_os_target_check(t))
+	if ((t->pidfd >= 0 || t->start) && tlh_os_target_alive(t))
 		return -ESRCH;
 	ret = read_target(t, src, dst, n);
 

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "os.h"
@@ -231,7 +232,7 @@ tlh_os_target_self(struct tlh_target *t)
 }
 
 int
-tlh_os_target_check(const struct tlh_target *t)
+tlh_os_target_alive(const struct tlh_target *t)
 {
 	struct pollfd p;
 	struct tlh_stat st;
@@ -252,6 +253,24 @@ tlh_os_target_check(const struct tlh_target *t)
 	    st.state == 'Z' || st.state == 'X')
 		return -ESRCH;
 	return 0;
+}
+
+int
+tlh_os_target_check(const struct tlh_target *t)
+{
+	unsigned char token[sizeof(t->token)];
+	struct iovec local = { token, sizeof(token) };
+	struct iovec remote = { (void *)t->token_addr, sizeof(token) };
+	int ret = tlh_os_target_alive(t);
+
+	if (ret || !t->token_addr)
+		return ret;
+	/* Alive, and still the same program: execve() makes a new token.
+	 * Without process_vm_readv (ENOSYS) the pidfd's word stands. */
+	if (process_vm_readv(t->pid, &local, 1, &remote, 1, 0) ==
+	    (ssize_t)sizeof(token))
+		return memcmp(token, t->token, sizeof(token)) ? -ESRCH : 0;
+	return errno == ENOSYS ? 0 : -ESRCH;
 }
 
 int
@@ -279,7 +298,7 @@ tlh_os_target_mem(const struct tlh_target *t, int flags)
 		if (got == (ssize_t)sizeof(token) &&
 		    !memcmp(token, t->token, sizeof(token)))
 			return fd;
-	} else if (!tlh_os_target_check(t)) {
+	} else if (!tlh_os_target_alive(t)) {
 		return fd;
 	}
 	close(fd);
