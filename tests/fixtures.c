@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
@@ -735,6 +736,34 @@ tlh_fx_run_maps_text(const char *suite, char *out, size_t len, int *checks)
 	at = ret >= 0 ? strstr(out, "Checks: ") : NULL;
 	*checks = at ? atoi(at + 8) : -1;
 	return ret;
+}
+
+const char *
+tlh_fx_emulator(void)
+{
+	struct stat link, opened;
+	int fd, emulated;
+
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	emulated = !stat("/proc/self/exe", &link) && !fstat(fd, &opened) &&
+		   (link.st_ino != opened.st_ino ||
+		    link.st_dev != opened.st_dev);
+	close(fd);
+	return emulated ? "qemu-user" : NULL;
+}
+
+int
+tlh_fx_skip_emulated(const char *test, const char *why)
+{
+	const char *emu = tlh_fx_emulator();
+
+	if (!emu)
+		return 0;
+	printf("SKIP: %s: under %s, %s\n", test, emu, why);
+	fflush(stdout);
+	return 1;
 }
 
 int

@@ -169,9 +169,10 @@ enum {
 /*
  * Run @fn(@arg, @msg, @len) in a child that has dropped every privilege
  * to the user and group nobody.  @fn returns TLH_FX_PASS, or TLH_FX_FAIL
- * or TLH_FX_SKIP with a message in @msg.  Returns what @fn returned, with its message in
- * @msg; TLH_FX_FAIL if the child died; TLH_FX_SKIP with the reason in @msg
- * if privileges cannot be dropped (not root, no such user, no permission).
+ * or TLH_FX_SKIP with a message in @msg.  Returns what @fn returned, with
+ * its message in @msg; TLH_FX_FAIL if the child died; TLH_FX_SKIP with
+ * the reason in @msg if privileges cannot be dropped (not root, no such
+ * user, no permission).
  */
 int tlh_fx_run_as_nobody(int (*fn)(void *arg, char *msg, size_t len),
 			 void *arg, char *msg, size_t len);
@@ -211,6 +212,25 @@ int tlh_fx_ioctl_error(const char *file, unsigned long req);
  */
 int tlh_fx_run_maps_text(const char *suite, char *out, size_t len,
 			 int *checks);
+
+/*
+ * "qemu-user" when this process runs under qemu's user-mode emulation,
+ * which answers for /proc/self itself: opening /proc/self/exe gives the
+ * guest's program, while stat() of the link, which it does not catch,
+ * reaches qemu's own.  NULL when it does not.
+ */
+const char *tlh_fx_emulator(void);
+
+/*
+ * Under an emulator, print "SKIP: @test: under <emulator>, @why" and
+ * return 1; else return 0.
+ */
+int tlh_fx_skip_emulated(const char *test, const char *why);
+
+/* Why thread counts differ under qemu-user. */
+#define TLH_FX_EMU_THREAD \
+	"qemu-user runs a thread of its own in every process, one more " \
+	"than the test starts"
 
 /* 1 when running under valgrind. */
 int tlh_fx_under_valgrind(void);

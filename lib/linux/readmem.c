@@ -252,15 +252,15 @@ first_mappable(const uintptr_t *tops, size_t n)
 /*
  * The lowest address user space cannot map, found once.  On x86-64 that
  * depends on whether the kernel runs 5-level page tables: ask whether a
- * page just below the 5-level top can be mapped.  On arm64 user space spans 1 << VA_BITS
- * bytes, VA_BITS being 39, 42, 47, 48 or 52 as the kernel was configured
- * (for its page size) and, for 52, as the CPU allows: the highest of those
- * whose last page can be mapped (a hint above 48 bits is what opens the
- * range above, which is what MAP_FIXED_NOREPLACE gives).  A 32-bit process
- * ends at 0xFFFFE000 under a 64-bit x86 kernel and at the kernel's split
- * (0xC0000000 by default) under a 32-bit one.  The bound is the caller's:
- * a 64-bit target has more, but a 32-bit caller can name no more (as
- * under WOW64).
+ * page just below the 5-level top can be mapped.  On arm64 user space
+ * spans 1 << VA_BITS bytes, VA_BITS being 39, 42, 47, 48 or 52 as the
+ * kernel was configured (for its page size) and, for 52, as the CPU
+ * allows: the highest of those whose last page can be mapped (a hint
+ * above 48 bits is what opens the range above, which MAP_FIXED_NOREPLACE
+ * gives).  A 32-bit process ends at 0xFFFFE000 under a 64-bit x86 kernel
+ * and at the kernel's split (0xC0000000 by default) under a 32-bit one.
+ * The bound is the caller's: a 64-bit target has more, but a 32-bit
+ * caller can name no more (as under WOW64).
  */
 uintptr_t
 tlh_os_user_top(void)
