@@ -268,14 +268,14 @@ tlh_fx_user_top(void)
 		return ((uintptr_t)1 << 56) - pg;
 	return ((uintptr_t)1 << 47) - pg;
 #elif defined(__aarch64__) && defined(MAP_FIXED_NOREPLACE)
-	/* 1 << VA_BITS: the highest of these whose last page maps (a page
+	/* 1 << VA_BITS: the highest of these below which a page maps (one
 	 * above 48 bits only with 52-bit VAs, asked for by the hint) */
 	static const int bits[] = { 52, 48, 47, 42, 39 };
 	size_t pg = tlh_fx_page_size(), i;
 	void *hint, *p;
 
 	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
-		hint = (void *)(((uintptr_t)1 << bits[i]) - pg);
+		hint = (void *)(((uintptr_t)1 << bits[i]) - 2 * pg);
 		p = mmap(hint, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
 			 MAP_FIXED_NOREPLACE, -1, 0);
 		if (p != MAP_FAILED)

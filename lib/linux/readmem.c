@@ -236,14 +236,18 @@ page_mappable(uintptr_t addr)
 	return p == hint || (p == MAP_FAILED && errno == EEXIST);
 }
 
-/* The first of @n tops, highest first, whose last page can be mapped. */
+/*
+ * The first of @n tops, highest first, below which user space reaches:
+ * the page two below it can be mapped (not the last one: qemu-user on an
+ * x86-64 host stops a page short of 1 << 47).
+ */
 static uintptr_t
 first_mappable(const uintptr_t *tops, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (page_mappable(tops[i] - page_size()))
+		if (page_mappable(tops[i] - 2 * page_size()))
 			return tops[i];
 	return UINTPTR_MAX;	/* none of them: only wrapping is refused */
 }
