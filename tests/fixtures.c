@@ -268,20 +268,25 @@ tlh_fx_user_top(void)
 		return ((uintptr_t)1 << 56) - pg;
 	return ((uintptr_t)1 << 47) - pg;
 #elif defined(__aarch64__) && defined(MAP_FIXED_NOREPLACE)
-	/* 1 << VA_BITS: the highest of these below which a page maps (one
-	 * above 48 bits only with 52-bit VAs, asked for by the hint) */
-	static const int bits[] = { 52, 48, 47, 42, 39 };
+	/* 1 << VA_BITS: the highest of these whose last page maps (one
+	 * above 48 bits only with 52-bit VAs, asked for by the hint); under
+	 * qemu-user on an x86-64 host, that host's top */
+	static const uintptr_t tops[] = {
+		(uintptr_t)1 << 52, (uintptr_t)1 << 48, (uintptr_t)1 << 47,
+		((uintptr_t)1 << 47) - 4096, (uintptr_t)1 << 42,
+		(uintptr_t)1 << 39,
+	};
 	size_t pg = tlh_fx_page_size(), i;
 	void *hint, *p;
 
-	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
-		hint = (void *)(((uintptr_t)1 << bits[i]) - 2 * pg);
+	for (i = 0; i < sizeof(tops) / sizeof(tops[0]); i++) {
+		hint = (void *)(tops[i] - pg);
 		p = mmap(hint, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
 			 MAP_FIXED_NOREPLACE, -1, 0);
 		if (p != MAP_FAILED)
 			munmap(p, pg);
 		if (p == hint || (p == MAP_FAILED && errno == EEXIST))
-			return (uintptr_t)1 << bits[i];
+			return tops[i];
 	}
 	return 0;
 #elif defined(__i386__)

@@ -236,18 +236,14 @@ page_mappable(uintptr_t addr)
 	return p == hint || (p == MAP_FAILED && errno == EEXIST);
 }
 
-/*
- * The first of @n tops, highest first, below which user space reaches:
- * the page two below it can be mapped (not the last one: qemu-user on an
- * x86-64 host stops a page short of 1 << 47).
- */
+/* The first of @n tops, highest first, whose last page can be mapped. */
 static uintptr_t
 first_mappable(const uintptr_t *tops, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (page_mappable(tops[i] - 2 * page_size()))
+		if (page_mappable(tops[i] - page_size()))
 			return tops[i];
 	return UINTPTR_MAX;	/* none of them: only wrapping is refused */
 }
@@ -282,9 +278,11 @@ tlh_os_user_top(void)
 		((uintptr_t)1 << 56) - 4096, ((uintptr_t)1 << 47) - 4096,
 	};
 #elif defined(PROBE_TOP)
+	/* and an x86-64 host's top, for arm64 programs under qemu-user */
 	static const uintptr_t tops[] = {
 		(uintptr_t)1 << 52, (uintptr_t)1 << 48, (uintptr_t)1 << 47,
-		(uintptr_t)1 << 42, (uintptr_t)1 << 39,
+		((uintptr_t)1 << 47) - 4096, (uintptr_t)1 << 42,
+		(uintptr_t)1 << 39,
 	};
 #endif
 
