@@ -31,6 +31,7 @@
 #include <windows.h>
 
 #include "internal.h"
+#include "wstr.h"
 
 #define KNOWN_FLAGS	(FORMAT_MESSAGE_ALLOCATE_BUFFER | \
 			 FORMAT_MESSAGE_IGNORE_INSERTS | \
@@ -97,7 +98,7 @@ next_char(const void *p, int wide, uint32_t *cp)
 		*cp = s[0];
 		return 1;
 	}
-	n = tlh_text_utf8_decode(s, strnlen((const char *)s, 4), cp);
+	n = tlh_text_decode(s, strnlen((const char *)s, 4), cp);
 	if (n)
 		return n;
 	*cp = RAW_BYTE + s[0];

@@ -24,12 +24,6 @@ void tlh_error_set(int err);
 const char *tlh_message_find(DWORD id);
 
 /*
- * Decode the UTF-8 sequence at @s (at most @n bytes) into *@cp and return
- * its length, or 0 if the bytes there are not well formed (text.c).
- */
-size_t tlh_text_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
-
-/*
  * A buffer of @size bytes that LocalFree() will take back (local.c), or
  * NULL if out of memory.
  */

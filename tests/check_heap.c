@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1273,10 +1274,13 @@ START_TEST(test_other_allocator)
 }
 END_TEST
 
-/* pid 0 is this process: its heap, or (valgrind, ASan) a clear error. */
-START_TEST(test_self)
+/*
+ * Walk this process's default heap; 1 if the block of @len bytes at @mine
+ * was found in use and the walk ended with ERROR_NO_MORE_FILES.
+ */
+static int
+self_walk_finds(const void *mine, size_t len)
 {
-	static unsigned char *volatile mine;
 	HEAPLIST32 hl;
 	HEAPENTRY32 he;
 	HANDLE snap;
@@ -1284,13 +1288,6 @@ START_TEST(test_self)
 	int found = 0;
 	BOOL ok;
 
-	if (!self_uses_glibc_malloc() || !WALKER_KNOWN) {
-		check_not_supported(0);
-		return;
-	}
-	mine = malloc(777);
-	ck_assert_ptr_nonnull(mine);
-	mine[0] = 1;
 	snap = CreateToolhelp32Snapshot(TH32CS_SNAPHEAPLIST, 0);
 	ck_assert_ptr_ne(snap, INVALID_HANDLE_VALUE);
 	hl.dwSize = sizeof(hl);
@@ -1304,12 +1301,77 @@ START_TEST(test_self)
 	     ok = Heap32Next(&he)) {
 		n++;
 		if (he.dwAddress == (ULONG_PTR)mine &&
-		    he.dwFlags == LF32_FIXED && he.dwBlockSize >= 777 &&
-		    he.dwBlockSize < 777 + 24)
+		    he.dwFlags == LF32_FIXED && he.dwBlockSize >= len &&
+		    he.dwBlockSize < len + 24)
 			found = 1;
 	}
-	ck_assert_uint_eq(GetLastError(), ERROR_NO_MORE_FILES);
+	ck_assert_msg(GetLastError() == ERROR_NO_MORE_FILES,
+		      "the walk ended with error %u after %zu blocks",
+		      (unsigned)GetLastError(), n);
 	ck_assert_uint_eq(he.th32ProcessID, (DWORD)getpid());
+	return found;
+}
+
+/* pid 0 is this process: its heap, or (valgrind, ASan) a clear error. */
+START_TEST(test_self)
+{
+	static unsigned char *volatile mine;
+
+	if (!self_uses_glibc_malloc() || !WALKER_KNOWN) {
+		check_not_supported(0);
+		return;
+	}
+	mine = malloc(777);
+	ck_assert_ptr_nonnull(mine);
+	mine[0] = 1;
+	ck_assert(self_walk_finds(mine, 777));
+	free(mine);
+}
+END_TEST
+
+/* The number of [heap] mappings in /proc/self/maps. */
+static int
+brk_mappings(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "re");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, "[heap]") != NULL;
+	fclose(f);
+	return n;
+}
+
+/*
+ * A brk area of more than one mapping (the kernel does not always merge
+ * what the brk grows by; here a madvise() splits it) is one heap: found
+ * and walked whole, from its first chunk.
+ */
+START_TEST(test_split_brk)
+{
+	static unsigned char *volatile mine;
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	unsigned char *end, *from;
+	int found;
+
+	if (!self_uses_glibc_malloc() || !WALKER_KNOWN) {
+		check_not_supported(0);
+		return;
+	}
+	mine = malloc(64 * 1024);	/* below the mmap threshold */
+	ck_assert_ptr_nonnull(mine);
+	memset(mine, 1, 64 * 1024);
+	end = sbrk(0);
+	from = (unsigned char *)(((uintptr_t)mine + 16 * 1024) & ~(pg - 1));
+	ck_assert((uintptr_t)from < (uintptr_t)end);
+	/* a flag on the upper part splits the mapping in two */
+	ck_assert_int_eq(madvise(from, (size_t)(end - from), MADV_DONTFORK),
+			 0);
+	ck_assert_int_ge(brk_mappings(), 2);
+	found = self_walk_finds(mine, 64 * 1024);
+	ck_assert_int_eq(madvise(from, (size_t)(end - from), MADV_DOFORK), 0);
 	ck_assert(found);
 	free(mine);
 }
@@ -1459,6 +1521,7 @@ heap_suite(void)
 	if (!emulated) {
 		tcase_add_test(tc, test_other_allocator);
 		tcase_add_test(tc, test_self);
+		tcase_add_test(tc, test_split_brk);
 	}
 	if (known) {
 		tcase_add_test(tc, test_walk_million);

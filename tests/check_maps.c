@@ -160,6 +160,10 @@ static const struct good_line good_lines[] = {
 	  0x7f0000006000, 0x7f0000007000, W },
 	{ "7f0000006000-7f0000007000 --xs 00000000 00:00 0",
 	  0x7f0000006000, 0x7f0000007000, X | S },
+	{ "7f0000006000-7f0000007000 --xp 00000000 00:00 0",
+	  0x7f0000006000, 0x7f0000007000, X },
+	{ "7f0000006000-7f0000007000 ---s 00000000 00:00 0",
+	  0x7f0000006000, 0x7f0000007000, S },
 	{ "7f0000006000-7f0000007000 rwxs 00000000 00:05 3                  "
 	  "        /dev/zero (deleted)", 0x7f0000006000, 0x7f0000007000,
 	  RW | F | X | S },
@@ -732,6 +736,50 @@ START_TEST(walk_check_need)
 			 -EACCES);
 	ck_assert_uint_eq(c.n, 1);
 	region_free(&r);
+}
+END_TEST
+
+/*
+ * Execute permission and sharing, as both the ioctl and the text report
+ * them: private and shared anonymous mappings, with and without PROT_EXEC
+ * and PROT_WRITE, side by side.
+ */
+START_TEST(walk_exec_shared)
+{
+	static const struct {
+		int prot, shared;
+		unsigned int flags;
+	} kinds[] = {
+		{ PROT_READ | PROT_EXEC, 0, R | X },
+		{ PROT_READ | PROT_WRITE, 1, RW | S },
+		{ PROT_EXEC, 0, X },
+		{ PROT_READ, 1, R | S },
+		{ PROT_READ | PROT_WRITE | PROT_EXEC, 0, RW | X },
+		{ PROT_READ | PROT_EXEC, 1, R | X | S },
+	};
+	size_t pg = page(), n = sizeof(kinds) / sizeof(kinds[0]), i;
+	struct collect c;
+	char *m, *p;
+
+	m = mmap(NULL, (n + 2) * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	ck_assert_ptr_ne(m, MAP_FAILED);
+	for (i = 0; i < n; i++) {
+		p = mmap(m + (i + 1) * pg, pg, kinds[i].prot,
+			 MAP_FIXED | MAP_ANONYMOUS |
+			 (kinds[i].shared ? MAP_SHARED : MAP_PRIVATE), -1, 0);
+		ck_assert_ptr_eq(p, m + (i + 1) * pg);
+	}
+	ck_assert_int_eq(walk(getpid(), m + pg, m + (n + 1) * pg, &c), 0);
+	ck_assert_uint_eq(c.n, n);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(c.v[i].start, (uintptr_t)(m + (i + 1) * pg));
+		/* a shared anonymous mapping is a file (of shmem) */
+		ck_assert_msg((c.v[i].flags & ~F) == kinds[i].flags,
+			      "mapping %zu: flags %#x, want %#x", i,
+			      c.v[i].flags & ~F, kinds[i].flags);
+	}
+	munmap(m, (n + 2) * pg);
 }
 END_TEST
 
@@ -1459,6 +1507,7 @@ maps_suite(void)
 	ADD_WALK_TEST(walk_many_mappings);
 	ADD_WALK_TEST(walk_overlong_line);
 	ADD_WALK_TEST(walk_check_need);
+	ADD_WALK_TEST(walk_exec_shared);
 #undef ADD_WALK_TEST
 	suite_add_tcase(s, tc);
 

@@ -5,7 +5,8 @@
 # man page is installed in its section, examples/readmem_demo.c builds with
 # nothing but "pkg-config --cflags --libs tlhelp32" and runs against the
 # installed shared library, and once more linked with the static archive;
-# the snapshot examples (proclist, dumpmod) build and run the same way.
+# the snapshot examples (proclist, dumpmod) build and run the same way, and
+# so do a TCHAR tool and, with tlhelp32-wchar16.pc, a UNICODE one.
 # Finally "make uninstall" must remove every file it installed.
 #
 # Environment (from Makefile.am): top_srcdir, top_builddir, MAKE, CC,
@@ -276,6 +277,51 @@ if [ "$static" = yes ]; then
 			bad "readmem_demo (static) failed"
 			show "$tmp/run.log"
 		fi
+	fi
+fi
+
+# --- tchar.h code, and UNICODE code with the wchar16 module -----------------
+
+# tests/tchar-ansi.c and tests/wchar16-self.c look for themselves in the
+# process list by these names, and exit 0 only if all they check holds.
+if [ "$shared" = yes ]; then
+	ldpath=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	# shellcheck disable=SC2086
+	if ! $CC $san -o "$tmp/tchar-ansi" "$top_srcdir/tests/tchar-ansi.c" \
+		$cflags $libs >"$tmp/cc.log" 2>&1; then
+		bad "$CC -o tchar-ansi tchar-ansi.c $cflags $libs"
+		show "$tmp/cc.log"
+	elif ! LD_LIBRARY_PATH=$ldpath "$tmp/tchar-ansi" 42 \
+		>"$tmp/run.log" 2>&1; then
+		bad "tchar-ansi (built with tlhelp32) failed"
+		show "$tmp/run.log"
+	fi
+fi
+if ! $PKG_CONFIG --validate tlhelp32-wchar16 >"$tmp/validate.log" 2>&1; then
+	bad "$PKG_CONFIG --validate tlhelp32-wchar16"
+	show "$tmp/validate.log"
+fi
+wcflags=$($PKG_CONFIG --cflags tlhelp32-wchar16)
+wlibs=$($PKG_CONFIG --libs tlhelp32-wchar16)
+case " $wcflags " in
+*" -fshort-wchar "*) ;;
+*) bad "pkg-config --cflags tlhelp32-wchar16 gives '$wcflags'" ;;
+esac
+[ -f "$libdir/libtlhelp32_wmain.a" ] || bad "no $libdir/libtlhelp32_wmain.a"
+# Only where the C library takes a 16-bit wchar_t (not musl).
+if [ "$shared" = yes ] &&
+   grep -q '^HAVE_WCHAR16 = yes$' "$top_builddir/Makefile"; then
+	# shellcheck disable=SC2086
+	if ! $CC $san -DUNICODE -D_UNICODE -o "$tmp/wchar16-self" \
+		"$top_srcdir/tests/wchar16-self.c" $wcflags $wlibs \
+		>"$tmp/cc.log" 2>&1; then
+		bad "$CC -o wchar16-self wchar16-self.c $wcflags $wlibs"
+		show "$tmp/cc.log"
+	elif ! LD_LIBRARY_PATH=$ldpath "$tmp/wchar16-self" x \
+		>"$tmp/run.log" 2>&1 ||
+	     [ "$(head -n 1 "$tmp/run.log")" != wchar16-self ]; then
+		bad "wchar16-self (built with tlhelp32-wchar16) failed"
+		show "$tmp/run.log"
 	fi
 fi
 

@@ -152,6 +152,28 @@ struct tlh_region {
 int tlh_os_query(const struct tlh_target *t, uintptr_t addr,
 		 struct tlh_region *r);
 
+/*
+ * Write @n bytes from @src (the caller's memory) at @dst in @t, all or
+ * nothing: writable memory and code (private, executable, not writable:
+ * copy-on-write, the file untouched) are written; see lib/linux/writemem.c.
+ * Bounds (wrap, user_top) are the caller's to check first; @n is not 0.
+ * Returns 0, or:
+ *   -ESRCH   @t's process has exited (or its pid names another now)
+ *   -EPERM   /proc/<pid>/mem may not be opened for writing
+ *   -EFAULT  some byte of [@dst, @dst + @n) may not be written (a hole,
+ *            read-only or PROT_NONE memory, a shared mapping without
+ *            PROT_WRITE, a guard region, a page past a file's end, one
+ *            that refused the write), or some byte of @src may not be
+ *            read by the caller: the target is as it was
+ *   -EIO     the write stopped part way (the target moved or unmapped
+ *            pages during the call) and could not all be undone: part of
+ *            the new bytes may remain
+ *   -ENOMEM  out of memory: the target is as it was
+ *   -ENOSYS  no /proc; -EMFILE, -ENFILE: out of descriptors
+ */
+int tlh_os_write(const struct tlh_target *t, uintptr_t dst, const void *src,
+		 size_t n);
+
 struct tlh_snapshot;
 
 /*
