@@ -17,10 +17,15 @@
  * maps it asks for with its own rights.  One mutex guards the cache; it is
  * held for the few system calls of a check, never for a copy, and around
  * fork() (pthread_atfork), so that a child never inherits it held.
+ *
+ * A file that is not procfs's is a copy of the text taken when it was
+ * opened: qemu-user answers for /proc/self/maps with one.  Such a copy
+ * never shows a later change, so it is opened afresh on every use.
  */
 #include "config.h"
 
 #include <pthread.h>
+#include <sys/vfs.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -28,10 +33,12 @@
 #include "procfs.h"
 
 #define SLOTS	4
+#define PROC_SUPER_MAGIC	0x9fa0	/* <linux/magic.h> */
 
 struct slot {
 	pid_t pid;		/* 0: free */
 	int fd[TLH_FD_KINDS];	/* -1: not open */
+	int copy[TLH_FD_KINDS];	/* 1: not procfs's file (see above) */
 	unsigned long used;	/* for eviction: least recently used goes */
 	void *seq_state;	/* the TLH_FD_MAPS_SEQ reader's, or NULL */
 };
@@ -94,6 +101,7 @@ int
 tlh_fdcache_get(pid_t pid, enum tlh_fd_kind kind)
 {
 	struct slot *sl = NULL;
+	struct statfs fs;
 	int i, fd;
 
 	pthread_once(&once, setup);
@@ -110,6 +118,10 @@ tlh_fdcache_get(pid_t pid, enum tlh_fd_kind kind)
 		sl->pid = pid;
 	}
 	sl->used = ++tick;
+	if (sl->fd[kind] >= 0 && sl->copy[kind]) {
+		close(sl->fd[kind]);
+		sl->fd[kind] = -1;
+	}
 	if (sl->fd[kind] < 0) {
 		fd = tlh_procfs_open(pid, names[kind]);
 		if (fd < 0) {
@@ -121,6 +133,8 @@ tlh_fdcache_get(pid_t pid, enum tlh_fd_kind kind)
 			return fd;
 		}
 		sl->fd[kind] = fd;
+		sl->copy[kind] = !fstatfs(fd, &fs) &&
+				 fs.f_type != PROC_SUPER_MAGIC;
 		if (kind == TLH_FD_MAPS_SEQ && sl->seq_state) {
 			free(sl->seq_state);	/* a new reading */
 			sl->seq_state = NULL;

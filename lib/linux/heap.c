@@ -5,7 +5,7 @@
  *
  * Recognising glibc.  A process is taken to use glibc's malloc when all of
  * these hold: a file named libc.so.6 is mapped, its first mapping is a
- * 64-bit ELF object of this machine (x86-64) whose dynamic strings name
+ * 64-bit ELF object of this machine (HOST_MACHINE) whose dynamic strings name
  * gnu_get_libc_version and a GLIBC_2.N version with N >= 34; and glibc's
  * main arena is found in that object's writable data: a struct
  * malloc_state whose 127 bin list heads each point either to themselves
@@ -100,8 +100,12 @@
 #define PROBE_TRIES	3
 #define VISIT_MAX	((size_t)1 << 20)	/* list entries per set-up */
 
+/* x86-64 and arm64: glibc lays malloc out alike on both (16-byte chunks,
+ * 64 MiB heaps, pointers mangled by 12 bits whatever the page size). */
 #if defined(__x86_64__) && UINTPTR_MAX == UINT64_MAX
 #define HOST_MACHINE	EM_X86_64
+#elif defined(__aarch64__) && UINTPTR_MAX == UINT64_MAX
+#define HOST_MACHINE	EM_AARCH64
 #else
 #define HOST_MACHINE	EM_NONE		/* none is recognised */
 #endif

@@ -41,9 +41,12 @@ tlh_maps_have_query(void)
 
 /*
  * The mapping covering @addr, or the next one above it: 0, -ENXIO if there
- * is none, -ENOTTY if the running kernel lacks PROCMAP_QUERY, or -errno.
- * With @name, its name goes there (-ENAMETOOLONG if it does not fit in
- * @name_size bytes); the name of a mapping without one is empty.
+ * is none, -ENOTTY if PROCMAP_QUERY cannot be used, or -errno.  A seccomp
+ * profile or an emulator (qemu-user) that refuses the ioctl says ENOSYS:
+ * the same as a kernel without it, and told apart here from an ENOSYS
+ * that a walk's callback returns.  With @name, its name goes there
+ * (-ENAMETOOLONG if it does not fit in @name_size bytes); the name of a
+ * mapping without one is empty.
  */
 static int
 query(int fd, uintptr_t addr, struct tlh_vma *vma, char *name,
@@ -69,6 +72,8 @@ query(int fd, uintptr_t addr, struct tlh_vma *vma, char *name,
 			break;
 		if (errno == ENOENT)
 			return -ENXIO;
+		if (errno == ENOSYS)
+			return -ENOTTY;
 		if (errno != EINTR)
 			return -errno;
 	} while (1);

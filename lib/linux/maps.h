@@ -122,7 +122,9 @@ int tlh_maps_guard_find(pid_t pid, uintptr_t start, uintptr_t end,
  * (MADV_GUARD_INSTALL, Linux 6.13+), which the maps show as ordinary
  * memory.  Asks the PAGEMAP_SCAN ioctl.  Returns 1 or 0; -ENOTTY where the
  * kernel has no PAGEMAP_SCAN (older than guard regions: there are none);
- * -EINVAL where it cannot report guards; -ESRCH, -EPERM or -errno.
+ * -EINVAL where it cannot report guards; -ENOSYS where a seccomp profile
+ * or an emulator refuses the ioctl (guards may exist: unknown); -ESRCH,
+ * -EPERM or -errno.
  */
 int tlh_maps_guarded(pid_t pid, uintptr_t start, uintptr_t end);
 
