@@ -104,9 +104,12 @@ int tlh_os_read(pid_t pid, uintptr_t src, void *dst, size_t n);
 
 /*
  * tlh_os_read() from @t's process.  With a token, the token is read in
- * the same system call as the data, and a token that cannot be read or
- * does not match fails the read with -ESRCH before a byte of the data
- * reaches @dst: the pid names another process now.
+ * the same system call as the data, before it, and a token that does not
+ * match fails the read with -ESRCH: the pid names another program now.
+ * Where the token's address is unmapped in the new program (with ASLR,
+ * always in practice) the kernel stops before a byte reaches @dst; where
+ * it is mapped but holds other bytes (ASLR off), the data may have
+ * reached @dst although the call fails.
  */
 int tlh_os_read_target(const struct tlh_target *t, uintptr_t src, void *dst,
 		       size_t n);
