@@ -254,7 +254,7 @@ cpuid_emulated(void)
 
 	if (tlh_fx_under_valgrind())
 		return 1;
-	if (__get_cpuid_max(0x80000000, NULL) < 0x80000004)
+	if ((unsigned int)__get_cpuid_max(0x80000000, NULL) < 0x80000004u)
 		return 0;
 	for (i = 0; i < 3; i++)
 		__get_cpuid(0x80000002 + i, &brand[4 * i], &brand[4 * i + 1],
