@@ -299,8 +299,8 @@ static int
 filter_failed(int r)
 {
 	snprintf(why, sizeof(why), "cannot install a seccomp filter: %s",
-		 r == -EOPNOTSUPP ? "tests/deny.c knows no system call "
-		 "numbers for this architecture" : strerror(-r));
+		 r == -EOPNOTSUPP ? "tests/deny.c has no filter for this "
+		 "architecture or C library" : strerror(-r));
 	return 2;
 }
 
@@ -371,8 +371,8 @@ nobody_behind_filter(void *arg, char *msg, size_t len)
 
 	if (r) {
 		snprintf(msg, len, "cannot install a seccomp filter: %s",
-			 r == -EOPNOTSUPP ? "tests/deny.c knows no system call "
-			 "numbers for this architecture" : strerror(-r));
+			 r == -EOPNOTSUPP ? "tests/deny.c has no filter for this "
+			 "architecture or C library" : strerror(-r));
 		return TLH_FX_SKIP;
 	}
 	if (Toolhelp32ReadProcessMemory(root, (void *)&root, b, 8, NULL) ||

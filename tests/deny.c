@@ -12,11 +12,14 @@
 #include <errno.h>
 #include <stddef.h>
 #include <sys/prctl.h>
+
+#include "deny.h"
+
+#if defined(HAVE_LINUX_AUDIT_H) && defined(HAVE_LINUX_FILTER_H) && \
+	defined(HAVE_LINUX_SECCOMP_H)
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-
-#include "deny.h"
 
 #define RULES_MAX	16	/* five instructions each: jumps stay short */
 
@@ -98,3 +101,20 @@ tlh_deny_install(const struct tlh_deny *rules, size_t n)
 		return -errno;
 	return 0;
 }
+
+#else	/* without the kernel's headers (musl-gcc): no filters */
+
+uint32_t
+tlh_deny_arch(void)
+{
+	return 0;
+}
+
+int
+tlh_deny_install(const struct tlh_deny *rules, size_t n)
+{
+	(void)rules;
+	(void)n;
+	return -EOPNOTSUPP;
+}
+#endif

@@ -22,7 +22,8 @@ struct tlh_deny {
 
 /*
  * The AUDIT_ARCH_* value of this build's architecture and system call
- * numbers, or 0 where deny.c knows none (filters are then refused).
+ * numbers, or 0 where deny.c knows none, or was built without the
+ * kernel's headers (filters are then refused).
  */
 uint32_t tlh_deny_arch(void);
 

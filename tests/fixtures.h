@@ -215,9 +215,10 @@ int tlh_fx_run_maps_text(const char *suite, char *out, size_t len,
 
 /*
  * "qemu-user" when this process runs under qemu's user-mode emulation,
- * which answers for /proc/self itself: opening /proc/self/exe gives the
- * guest's program, while stat() of the link, which it does not catch,
- * reaches qemu's own.  NULL when it does not.
+ * which answers for /proc/self itself: /proc/self/exe names the guest's
+ * program, while the link read through a descriptor of /proc/self, which
+ * it does not catch, names qemu's own (qemu-aarch64).  NULL when it does
+ * not (valgrind, whose link names its tool, included).
  */
 const char *tlh_fx_emulator(void);
 
