@@ -31,11 +31,12 @@
 
 const char fuzz_target_name[] = "maps_line";
 
-#define KNOWN_FLAGS	(TLH_VMA_READ | TLH_VMA_WRITE | TLH_VMA_FILE)
+#define KNOWN_FLAGS	(TLH_VMA_READ | TLH_VMA_WRITE | TLH_VMA_FILE | \
+			 TLH_VMA_EXEC | TLH_VMA_SHARED)
 
 struct ref {
 	uint64_t start, end, offset, major, minor, inode;
-	int read, write;
+	int read, write, exec, shared;
 	size_t name;		/* offset of the name in the line */
 };
 
@@ -91,6 +92,8 @@ ref_parse(const char *s, size_t len, struct ref *r)
 		return 0;
 	r->read = s[i] == 'r';
 	r->write = s[i + 1] == 'w';
+	r->exec = s[i + 2] == 'x';
+	r->shared = s[i + 3] == 's';
 	i += 5;
 	if (!ref_hex(s, len, &i, &r->offset) || !ref_char(s, len, &i, ' ') ||
 	    !ref_hex(s, len, &i, &r->major) || !ref_char(s, len, &i, ':') ||
@@ -166,6 +169,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(v.major == r.major && v.minor == r.minor);
 	fuzz_check(!!(v.flags & TLH_VMA_READ) == r.read);
 	fuzz_check(!!(v.flags & TLH_VMA_WRITE) == r.write);
+	fuzz_check(!!(v.flags & TLH_VMA_EXEC) == r.exec);
+	fuzz_check(!!(v.flags & TLH_VMA_SHARED) == r.shared);
 	fuzz_check(!!(v.flags & TLH_VMA_FILE) == !!r.inode);
 	/* the name: the rest of the line, inside the input */
 	fuzz_check(v.name >= line && v.name <= line + size);

@@ -5,10 +5,21 @@
  * the text fallback) and each_line() (tlh_maps_each()'s).
  *
  * Those are static in lib/linux/maps.c, so this file includes maps.c
- * itself; lib/ is not changed.  pread() is redirected, in this file only,
- * to serve the fuzz input from memory: in chunks of a size the input
- * chooses and with EINTR now and then, since /proc hands its text out in
- * pieces of its own choosing and the result must not depend on them.
+ * itself; lib/ is not changed.  read(), pread() and lseek() are
+ * redirected, in this file only, to serve the fuzz input from memory: in
+ * chunks of a size the input chooses and with EINTR now and then, since
+ * /proc hands its text out in pieces of its own choosing and the result
+ * must not depend on them.
+ *
+ * The same text is read one mapping at a time, as tlh_maps_find() reads
+ * it without PROCMAP_QUERY: find_text(), with its reading kept between
+ * calls, over addresses that walk up the space as a region walker does,
+ * jump about, and go back.  Every answer must be a line of the input that
+ * ends above the address asked, with its name (or none, where it does not
+ * fit); for an input whose lines are well formed and in order, as the
+ * kernel's are, it must be exactly the first such line, and the base it
+ * finds for a file mapping exactly the one the model finds by following
+ * offsets back through the whole list.
  *
  * The answer of each walk is checked against a model: the input split on
  * '\n' (each line cut to the 8192 bytes of read_lines()'s buffer), each
@@ -28,11 +39,17 @@
 
 #include "fuzz.h"
 
-static ssize_t text_read(int fd, void *buf, size_t n, off_t off);
+static ssize_t text_read(int fd, void *buf, size_t n);
+static ssize_t text_pread(int fd, void *buf, size_t n, off_t off);
+static off_t text_lseek(int fd, off_t off, int whence);
 
-#define pread(fd, buf, n, off)	text_read(fd, buf, n, off)
+#define read(fd, buf, n)	text_read(fd, buf, n)
+#define pread(fd, buf, n, off)	text_pread(fd, buf, n, off)
+#define lseek(fd, off, whence)	text_lseek(fd, off, whence)
 #include "linux/maps.c"
+#undef read
 #undef pread
+#undef lseek
 
 const char fuzz_target_name[] = "maps_text";
 
@@ -50,25 +67,52 @@ static struct {
 	unsigned long calls;
 } text;
 
+/* @n bytes at @at, as the text is served (chunks, EINTR): read or -1. */
 static ssize_t
-text_read(int fd, void *buf, size_t n, off_t off)
+text_serve(void *buf, size_t n, size_t at)
 {
-	size_t at = (size_t)off, left;
+	size_t left = at < text.size ? text.size - at : 0;
 
-	(void)fd;
 	text.calls++;
 	if (text.eintr && text.calls % text.eintr == 0) {
 		errno = EINTR;
 		return -1;
 	}
-	left = at < text.size ? text.size - at : 0;
 	if (text.chunk && n > text.chunk)
 		n = text.chunk;
 	if (n > left)
 		n = left;
 	memcpy(buf, text.data + at, n);
-	text.pos = at + n;
 	return (ssize_t)n;
+}
+
+static ssize_t
+text_read(int fd, void *buf, size_t n)
+{
+	ssize_t got = text_serve(buf, n, text.pos);
+
+	(void)fd;
+	if (got > 0)
+		text.pos += (size_t)got;
+	return got;
+}
+
+/* pread() does not move the descriptor's offset: a reading in order on
+ * the same descriptor goes on where it was. */
+static ssize_t
+text_pread(int fd, void *buf, size_t n, off_t off)
+{
+	(void)fd;
+	return text_serve(buf, n, (size_t)off);
+}
+
+static off_t
+text_lseek(int fd, off_t off, int whence)
+{
+	(void)fd;
+	fuzz_check(off == 0 && whence == SEEK_SET);	/* rewinds only */
+	text.pos = 0;
+	return 0;
 }
 
 static void
@@ -257,6 +301,161 @@ check_walk(const struct model *m, const struct mline **want,
 		   (r->n && r->s[r->n - 1].vma.end >= end));
 }
 
+/* Well formed and in order, without overlaps: as the kernel writes it. */
+static int
+model_sorted(const struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (m->l[i].ret ||
+		    (i && m->l[i].vma.start < m->l[i - 1].vma.end))
+			return 0;
+	return 1;
+}
+
+/* The model's base for file mapping @v: offsets followed back. */
+static uintptr_t
+model_base(const struct model *m, const struct tlh_vma *v)
+{
+	const struct tlh_vma *n = v;
+	uintptr_t at;
+	size_t hop, i;
+
+	for (hop = 0; hop < BASE_HOPS; hop++) {
+		if (!n->offset)
+			return n->start;
+		if (n->offset > n->start)
+			return 0;
+		at = n->start - (uintptr_t)n->offset;
+		for (i = 0; i < m->n; i++)
+			if (m->l[i].vma.start <= at && at < m->l[i].vma.end)
+				break;
+		if (i == m->n || !same_file(&m->l[i].vma, v) ||
+		    m->l[i].vma.offset >= n->offset)
+			return 0;
+		n = &m->l[i].vma;
+	}
+	return 0;
+}
+
+/* The name copy_name() gives for @v in @size bytes: its length, or 0. */
+static size_t
+model_name(const struct tlh_vma *v, size_t size, char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < v->name_len; i++) {
+		if (o + 1 >= size)
+			return 0;
+		if (v->name[i] == '\\' && v->name_len - i >= 4 &&
+		    !memcmp(v->name + i, "\\012", 4)) {
+			out[o++] = '\n';
+			i += 3;
+		} else {
+			out[o++] = v->name[i];
+		}
+	}
+	return o;
+}
+
+/* One find_text() at @addr, checked; the next address a walk would ask. */
+static uintptr_t
+check_find(const struct model *m, struct cursor *c, uintptr_t addr,
+	   size_t name_size, int sorted)
+{
+	static char name[320], want_name[320];
+	struct tlh_maps_query q;
+	const struct tlh_vma *w = NULL;
+	size_t i, len;
+	int ret;
+
+	memset(&q, 0, sizeof(q));
+	q.addr = addr;
+	q.name = name;
+	q.name_size = name_size;
+	q.want_base = 1;
+	ret = find_text(0, c, &q);
+	fuzz_check(ret == 0 || ret == -ENXIO || ret == -EBADMSG ||
+		   ret == -ESRCH);
+	fuzz_check(ret != -ESRCH || !m->n);
+	if (sorted) {
+		for (i = 0; i < m->n && !w; i++)
+			if (m->l[i].vma.end > addr)
+				w = &m->l[i].vma;
+		fuzz_check(ret == (w ? 0 : m->n ? -ENXIO : -ESRCH));
+	}
+	if (ret)
+		return addr + 4096;
+	for (i = 0; i < m->n && !w; i++)
+		if (!m->l[i].ret && m->l[i].vma.start == q.vma.start &&
+		    m->l[i].vma.end == q.vma.end &&
+		    m->l[i].vma.flags == q.vma.flags &&
+		    m->l[i].vma.offset == q.vma.offset &&
+		    m->l[i].vma.inode == q.vma.inode)
+			w = &m->l[i].vma;
+	fuzz_check(w && q.vma.end > addr);
+	fuzz_check(q.vma.start == w->start && q.vma.end == w->end &&
+		   q.vma.flags == w->flags && q.vma.offset == w->offset &&
+		   q.vma.inode == w->inode && q.vma.major == w->major &&
+		   q.vma.minor == w->minor);
+	len = model_name(w, name_size, want_name);
+	fuzz_check(q.vma.name == name && q.vma.name_len == len &&
+		   !memcmp(name, want_name, len) && !name[len]);
+	if (sorted)
+		fuzz_check(q.base == ((w->flags & TLH_VMA_FILE) ?
+				      model_base(m, w) : 0));
+	return q.vma.start > addr ? q.vma.start : q.vma.end;
+}
+
+/*
+ * Walks one mapping at a time over the text, as a region walker does,
+ * then addresses that jump about and go back, on one reading.
+ */
+static void
+check_finds(const struct model *m, uint64_t *rng, size_t size)
+{
+	struct cursor *c = calloc(1, sizeof(*c));
+	int sorted = model_sorted(m);
+	uintptr_t addr = 0;
+	size_t i, name_size;
+
+	fuzz_check(c != NULL);
+	text_rewind(fuzz_next(rng) % 2 ? 0 :
+		    1 + (size_t)(fuzz_next(rng) % (size > 512 ? 512 : 16)),
+		    fuzz_next(rng) % 3 ? 0 :
+		    2 + (unsigned int)(fuzz_next(rng) % 5));
+	name_size = 1 + (size_t)(fuzz_next(rng) % 300);
+	for (i = 0; i <= m->n + 1; i++) {
+		addr = check_find(m, c, addr, name_size, sorted);
+		if (!addr)
+			break;	/* wrapped past the top */
+	}
+	for (i = 0; i < 2 * MAX_WALKS; i++) {
+		switch (fuzz_next(rng) % 4) {
+		case 0:		/* anywhere */
+			addr = (uintptr_t)fuzz_next(rng);
+			break;
+		case 1:		/* inside a line, or at its edges */
+			if (m->n) {
+				const struct mline *l =
+					&m->l[fuzz_next(rng) % m->n];
+
+				addr = l->vma.start + (l->ret ? 0 :
+					(uintptr_t)(fuzz_next(rng) %
+					(l->vma.end - l->vma.start + 1)));
+			}
+			break;
+		case 2:		/* the same again */
+			break;
+		default:	/* a little lower */
+			addr -= (uintptr_t)(fuzz_next(rng) % 65536);
+		}
+		check_find(m, c, addr, name_size, sorted);
+	}
+	free(c);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -315,6 +514,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   needs[fuzz_next(&rng) % 3],
 			   fuzz_next(&rng) % 4 ? 0 :
 			   1 + (size_t)(fuzz_next(&rng) % 3));
+
+	check_finds(&m, &rng, size);
 
 	free(r.s);
 	free(want);

@@ -8,12 +8,28 @@
  *
  * The Windows base types keep their Windows (LLP64) widths on LP64 Linux:
  * DWORD and LONG are 32 bits, WCHAR is a 16-bit UTF-16 code unit.
+ *
+ * WCHAR is uint16_t, unless the compiler's wchar_t is 16 bits wide, as on
+ * Windows (-fshort-wchar, which "pkg-config tlhelp32-wchar16" adds): then
+ * WCHAR is wchar_t, L"..." literals are WCHAR strings, and this header
+ * brings in <tlhelp32_crt.h>, which replaces the C library's wide-string
+ * functions, written for its 32-bit wchar_t, with 16-bit ones.
  */
 #ifndef TLHELP32_H
 #define TLHELP32_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* TLHELP32_WCHAR16: 1 when wchar_t is 16 bits wide (the wchar16 mode). */
+#if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2
+#define TLHELP32_WCHAR16 1
+#if !defined(WCHAR_MAX) || WCHAR_MAX != 0xffff
+#error "-fshort-wchar (tlhelp32-wchar16) needs a C library whose wchar_t follows the compiler's (glibc); this one's stays 32 bits wide"
+#endif
+#else
+#define TLHELP32_WCHAR16 0
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,7 +46,11 @@ typedef int32_t LONG;
 typedef int BOOL;
 typedef uint8_t BYTE;
 typedef char CHAR;
+#if TLHELP32_WCHAR16
+typedef wchar_t WCHAR;
+#else
 typedef uint16_t WCHAR;
+#endif
 typedef size_t SIZE_T;
 typedef uintptr_t ULONG_PTR;
 typedef void *HANDLE;
@@ -231,6 +251,10 @@ void WINAPI SetLastError(DWORD dwErrCode);
 
 #ifdef __cplusplus
 }
+#endif
+
+#if TLHELP32_WCHAR16
+#include "tlhelp32_crt.h"
 #endif
 
 #endif /* TLHELP32_H */

@@ -7,10 +7,14 @@
  * what it relies on: the Windows base types (with their Windows widths),
  * the constants and macros it uses, every function libtlhelp32 implements
  * (Tool Help included: <tlhelp32.h> is brought in), and the C library
- * headers <windows.h> brings in on Windows.  It declares nothing the
- * library does not implement: a program that needs more fails to compile
- * with the missing name in the message, rather than failing at link or
- * run time.  windows.h(7) lists exactly what is here.
+ * headers <windows.h> brings in on Windows, and through <tlhelp32_crt.h>
+ * the C runtime's text functions Windows code calls.  It declares nothing
+ * the library does not implement: a program that needs more fails to
+ * compile with the missing name in the message, rather than failing at
+ * link or run time.  windows.h(7) lists exactly what is here.
+ *
+ * Windows' wchar_t is 16 bits wide and glibc's 32: see <tlhelp32_crt.h>
+ * for the two modes that follow, and UNICODE below.
  *
  * Self-contained beside the C library's headers; compiles as C89 to C23
  * and as C++ with -Wall -Wextra -pedantic.
@@ -29,6 +33,15 @@
 #include <wchar.h>
 
 #include "tlhelp32.h"
+#include "tlhelp32_crt.h"
+
+/*
+ * UNICODE makes TCHAR WCHAR and TEXT("...") L"...": a 32-bit wchar_t
+ * literal where WCHAR is 16 bits wide, unless wchar_t is 16 bits wide too.
+ */
+#if defined(UNICODE) && !TLHELP32_WCHAR16
+#error "UNICODE needs a 16-bit wchar_t, as on Windows: build with the tlhelp32-wchar16 pkg-config module (-fshort-wchar), see windows.h(7)"
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -135,6 +148,14 @@ typedef CHAR TCHAR;
 typedef TCHAR *LPTSTR, *PTSTR;
 typedef const TCHAR *LPCTSTR, *PCTSTR;
 
+/* TEXT("...") is a TCHAR string. */
+#define TLHELP32_WIDE(q)	L##q
+#ifdef UNICODE
+#define TEXT(q)		TLHELP32_WIDE(q)
+#else
+#define TEXT(q)		q
+#endif
+
 /* --- macros --------------------------------------------------------------- */
 
 #define MAKEWORD(lo, hi) \
@@ -166,10 +187,12 @@ typedef const TCHAR *LPCTSTR, *PCTSTR;
 /* --- error codes beyond <tlhelp32.h>'s ------------------------------------ */
 
 #define NO_ERROR			0
+#define ERROR_NO_WORK_DONE		235
 #define ERROR_MR_MID_NOT_FOUND		317
 #define ERROR_INVALID_ADDRESS		487
 #define ERROR_RESOURCE_TYPE_NOT_FOUND	1813
-#define ERROR_RESOURCE_LANG_NOT_FOUND	15100
+#define ERROR_RESOURCE_LANG_NOT_FOUND	1815
+#define ERROR_MUI_FILE_NOT_FOUND	15100
 
 /* --- languages, for FormatMessage ----------------------------------------- */
 
@@ -352,10 +375,40 @@ DWORD WINAPI FormatMessageW(DWORD dwFlags, LPCVOID lpSource,
 			    LPWSTR lpBuffer, DWORD nSize, va_list *Arguments);
 HLOCAL WINAPI LocalFree(HLOCAL hMem);
 
+/*
+ * Strings, as kernel32 has them: see lstrlenA(3).  The W forms take
+ * WCHAR strings in both modes.
+ */
+int WINAPI lstrlenA(LPCSTR lpString);
+int WINAPI lstrlenW(LPCWSTR lpString);
+int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2);
+int WINAPI lstrcmpW(LPCWSTR lpString1, LPCWSTR lpString2);
+int WINAPI lstrcmpiA(LPCSTR lpString1, LPCSTR lpString2);
+int WINAPI lstrcmpiW(LPCWSTR lpString1, LPCWSTR lpString2);
+LPSTR WINAPI lstrcpyA(LPSTR lpString1, LPCSTR lpString2);
+LPWSTR WINAPI lstrcpyW(LPWSTR lpString1, LPCWSTR lpString2);
+LPSTR WINAPI lstrcpynA(LPSTR lpString1, LPCSTR lpString2, int iMaxLength);
+LPWSTR WINAPI lstrcpynW(LPWSTR lpString1, LPCWSTR lpString2,
+			int iMaxLength);
+LPSTR WINAPI lstrcatA(LPSTR lpString1, LPCSTR lpString2);
+LPWSTR WINAPI lstrcatW(LPWSTR lpString1, LPCWSTR lpString2);
+
 #ifdef UNICODE
 #define FormatMessage	FormatMessageW
+#define lstrlen		lstrlenW
+#define lstrcmp		lstrcmpW
+#define lstrcmpi	lstrcmpiW
+#define lstrcpy		lstrcpyW
+#define lstrcpyn	lstrcpynW
+#define lstrcat		lstrcatW
 #else
 #define FormatMessage	FormatMessageA
+#define lstrlen		lstrlenA
+#define lstrcmp		lstrcmpA
+#define lstrcmpi	lstrcmpiA
+#define lstrcpy		lstrcpyA
+#define lstrcpyn	lstrcpynA
+#define lstrcat		lstrcatA
 #endif
 
 #ifdef __cplusplus

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 
+#include <windows.h>
+
 #include "internal.h"
 
 static __thread DWORD last_error;
@@ -34,6 +36,10 @@ static const struct {
 	{ EFAULT,	ERROR_NOACCESS },		/* bad range or buffer */
 	{ EOPNOTSUPP,	ERROR_NOT_SUPPORTED },		/* a heap not known */
 	{ EUCLEAN,	ERROR_INVALID_DATA },		/* a heap not well formed */
+	{ ENOMSG,	ERROR_MR_MID_NOT_FOUND },	/* no such message */
+	{ ENOPKG,	ERROR_MUI_FILE_NOT_FOUND },	/* no such language */
+	{ ENOEXEC,	ERROR_RESOURCE_TYPE_NOT_FOUND }, /* no message table */
+	{ ECANCELED,	ERROR_NO_WORK_DONE },		/* an empty message */
 };
 
 void

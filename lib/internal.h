@@ -16,4 +16,17 @@
  */
 void tlh_error_set(int err);
 
+/*
+ * The system message table (messages.c): the text of message @id, ending
+ * in CR LF, or NULL if the table has none.  An HRESULT made from a Win32
+ * code (0x8007xxxx) finds that code's text.
+ */
+const char *tlh_message_find(DWORD id);
+
+/*
+ * A buffer of @size bytes that LocalFree() will take back (local.c), or
+ * NULL if out of memory.
+ */
+void *tlh_local_alloc(size_t size);
+
 #endif /* TLHELP32_INTERNAL_H */

@@ -335,6 +335,8 @@ START_TEST(threads_come_and_go)
 	char ok;
 	int rounds = 0, seen, main_first;
 
+	if (tlh_fx_skip_emulated("threads_come_and_go", TLH_FX_EMU_THREAD))
+		return;
 	ck_assert_int_eq(tlh_fx_child_run(&c, thread_churn, NULL, &ok, 1), 0);
 	end = now() + CHURN_SECONDS;
 	while (now() < end) {

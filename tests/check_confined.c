@@ -22,12 +22,10 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 
 #include <tlhelp32.h>
 
+#include "deny.h"
 #include "fixtures.h"
 #include "suites.h"
 
@@ -116,7 +114,7 @@ read_checks(const char *where)
 		{ 1, PROT_NONE }, { 1, TLH_FX_HOLE }, { 2, PROT_READ },
 	};
 	size_t pg = tlh_fx_page_size(), len, big = 16 * pg;
-	unsigned char *base, *buf;
+	unsigned char *base, *buf, *fm;
 	struct tlh_fx_child c;
 	struct tlh_fx_spec spec = { layout, 5, 7, NULL, 0, 0 };
 	uintptr_t vv, vv_end;
@@ -175,6 +173,19 @@ read_checks(const char *where)
 		       tlh_fx_canary_check(buf, 2 * big) == 2 * big,
 		       "%s: [vvar]: ok or error %u", where, GetLastError());
 
+	/* a file mapping read past the file's end, large: 5 pages of file
+	 * mapped over 8, 7 pages read (with 4 KiB pages, 28 KiB of a 20 KiB
+	 * file mapped over 32 KiB) */
+	fm = tlh_fx_map_file(5 * pg, 8 * pg, PROT_READ, 7);
+	EXPECT(fm, "%s: file mapping: %s", where, strerror(errno));
+	EXPECT(!Toolhelp32ReadProcessMemory(0, fm, buf, 7 * pg, &got) &&
+	       GetLastError() == ERROR_PARTIAL_COPY &&
+	       tlh_fx_canary_check(buf, 2 * big) == 2 * big,
+	       "%s: large read past a file's end: error %u, %zu bytes of "
+	       "the buffer kept", where, GetLastError(),
+	       tlh_fx_canary_check(buf, 2 * big));
+	munmap(fm, 8 * pg);
+
 	/* the destination and the process */
 	EXPECT(!Toolhelp32ReadProcessMemory(0, base, NULL, 8, &got) &&
 	       GetLastError() == ERROR_NOACCESS,
@@ -211,57 +222,53 @@ read_checks(const char *where)
 	return 0;
 }
 
-/* The module list still finds our main executable first. */
+/*
+ * The module list: our main executable first, and an object whose file
+ * was deleted after it was mapped (its header is read from memory).
+ */
 static int
 module_checks(const char *where)
 {
-	HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, 0);
+	char dir[] = "/tmp/tlh-elf-XXXXXX";
+	HANDLE snap;
 	MODULEENTRY32 me;
-	int n = 0;
+	void *gone;
+	int n = 0, found = 0;
 
+	EXPECT(mkdtemp(dir), "%s: mkdtemp: %s", where, strerror(errno));
+	gone = tlh_fx_map_elf_copy(dir, "tlh-deleted.so", 1);
+	rmdir(dir);
+	EXPECT(gone, "%s: mapping an ELF copy: %s", where, strerror(errno));
+	snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, 0);
 	EXPECT(snap != INVALID_HANDLE_VALUE, "%s: module snapshot: error %u",
 	       where, GetLastError());
 	me.dwSize = sizeof(me);
 	EXPECT(Module32First(snap, &me), "%s: no module", where);
-	do
+	do {
 		n++;
-	while (Module32Next(snap, &me));
+		found += me.modBaseAddr == (BYTE *)gone &&
+			 !strcmp(me.szModule, "tlh-deleted.so");
+	} while (Module32Next(snap, &me));
 	CloseHandle(snap);
-	EXPECT(n >= 2, "%s: only %d modules", where, n);
+	munmap(gone, tlh_fx_page_size());
+	EXPECT(n >= 3, "%s: only %d modules", where, n);
+	EXPECT(found == 1, "%s: a deleted object listed %d times", where,
+	       found);
 	return 0;
 }
 
 /* --- seccomp -------------------------------------------------------------- */
 
-/* The architecture whose system call numbers this build uses. */
-#if defined(__i386__)
-#define FILTER_ARCH	AUDIT_ARCH_I386
-#else
-#define FILTER_ARCH	AUDIT_ARCH_X86_64	/* elsewhere: skipped */
-#endif
-
 /* Make process_vm_readv fail with @err from now on, in this process. */
 static int
 deny_process_vm_readv(int err)
 {
-	struct sock_filter prog[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FILTER_ARCH, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_process_vm_readv,
-			 0, 1),
-		BPF_STMT(BPF_RET | BPF_K,
-			 SECCOMP_RET_ERRNO | ((unsigned int)err & 0xffff)),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog fprog = { sizeof(prog) / sizeof(prog[0]), prog };
+	const struct tlh_deny rule = { SYS_process_vm_readv, -1, 0, err };
 	struct iovec l = { why, 1 }, r = { why, 1 };
+	int ret = tlh_deny_install(&rule, 1);
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog))
-		return -errno;
+	if (ret)
+		return ret;
 	/* the filter is in place */
 	if (process_vm_readv(getpid(), &l, 1, &r, 1, 0) != -1 || errno != err)
 		return -EINVAL;
@@ -272,30 +279,29 @@ deny_process_vm_readv(int err)
 static int
 deny_populate_write(void)
 {
-	struct sock_filter prog[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FILTER_ARCH, 0, 5),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_madvise, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, args[2])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 23 /* POPULATE_WRITE */,
-			 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	const struct tlh_deny rule = {
+		SYS_madvise, 2, 23 /* MADV_POPULATE_WRITE */, EINVAL,
 	};
-	struct sock_fprog fprog = { sizeof(prog) / sizeof(prog[0]), prog };
+	uintptr_t pg = tlh_fx_page_size();
+	int ret = tlh_deny_install(&rule, 1);
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog))
-		return -errno;
+	if (ret)
+		return ret;
 	/* the filter is in place: our own writable page is refused */
-	if (madvise((void *)((uintptr_t)why & ~(uintptr_t)4095), 1, 23) != -1
-	    || errno != EINVAL)
+	if (madvise((void *)((uintptr_t)why & ~(pg - 1)), 1, 23) != -1 ||
+	    errno != EINVAL)
 		return -EINVAL;
 	return 0;
+}
+
+/* A scenario whose filter could not be installed is skipped: why. */
+static int
+filter_failed(int r)
+{
+	snprintf(why, sizeof(why), "cannot install a seccomp filter: %s",
+		 r == -EOPNOTSUPP ? "tests/deny.c has no filter for this "
+		 "architecture or C library" : strerror(-r));
+	return 2;
 }
 
 /* Destination checks without MADV_POPULATE_WRITE: the futex way. */
@@ -305,15 +311,9 @@ old_kernel_scenario(void *arg)
 	int r;
 
 	(void)arg;
-#if !defined(__x86_64__) && !defined(__i386__)
-	snprintf(why, sizeof(why), "the filter is written for x86");
-	return 2;
-#endif
 	r = deny_populate_write();
 	if (r) {
-		snprintf(why, sizeof(why), "cannot install a seccomp filter: %s",
-			 strerror(-r));
-		return 2;
+		return filter_failed(r);
 	}
 	return read_checks("no MADV_POPULATE_WRITE");
 }
@@ -329,15 +329,9 @@ seccomp_scenario(void *arg)
 {
 	int err = *(int *)arg, r;
 
-#if !defined(__x86_64__) && !defined(__i386__)
-	snprintf(why, sizeof(why), "the filter is written for x86");
-	return 2;
-#endif
 	r = deny_process_vm_readv(err);
 	if (r) {
-		snprintf(why, sizeof(why), "cannot install a seccomp filter: %s",
-			 strerror(-r));
-		return 2;
+		return filter_failed(r);
 	}
 	if (read_checks(err == EPERM ? "seccomp EPERM" : "seccomp ENOSYS"))
 		return 1;
@@ -376,8 +370,10 @@ nobody_behind_filter(void *arg, char *msg, size_t len)
 	r = deny_process_vm_readv(EPERM);
 
 	if (r) {
-		snprintf(msg, len, "no filter: %s", strerror(-r));
-		return TLH_FX_FAIL;
+		snprintf(msg, len, "cannot install a seccomp filter: %s",
+			 r == -EOPNOTSUPP ? "tests/deny.c has no filter for this "
+			 "architecture or C library" : strerror(-r));
+		return TLH_FX_SKIP;
 	}
 	if (Toolhelp32ReadProcessMemory(root, (void *)&root, b, 8, NULL) ||
 	    GetLastError() != ERROR_ACCESS_DENIED) {

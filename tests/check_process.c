@@ -449,9 +449,13 @@ START_TEST(test_pid_reuse)
 }
 END_TEST
 
-/* A process that execs has a new address space: its old handle fails. */
+/*
+ * A process that execs runs another program in a new address space: its
+ * old handle fails as that of a process that exited.
+ */
 START_TEST(test_exec)
 {
+	MEMORY_BASIC_INFORMATION mbi;
 	int ctl[2];
 	char buf[8], c = 0;
 	pid_t pid;
@@ -467,7 +471,8 @@ START_TEST(test_exec)
 	}
 	ck_assert_int_gt(pid, 0);
 	close(ctl[0]);
-	h = OpenProcess(PROCESS_VM_READ, FALSE, (DWORD)pid);
+	h = OpenProcess(PROCESS_VM_READ | PROCESS_QUERY_INFORMATION, FALSE,
+			(DWORD)pid);
 	ck_assert_ptr_nonnull(h);
 	ck_assert(ReadProcessMemory(h, reuse_data, buf, sizeof(buf), NULL));
 	ck_assert_int_eq(write(ctl[1], &c, 1), 1);
@@ -493,6 +498,13 @@ START_TEST(test_exec)
 	SetLastError(0);
 	ck_assert(!ReadProcessMemory(h, reuse_data, buf, sizeof(buf), NULL));
 	ck_assert_uint_eq(GetLastError(), ERROR_PARTIAL_COPY);
+	SetLastError(0);
+	ck_assert_uint_eq(GetPriorityClass(h), 0);
+	ck_assert_uint_eq(GetLastError(), ERROR_ACCESS_DENIED);
+	SetLastError(0);
+	ck_assert_uint_eq(VirtualQueryEx(h, reuse_data, &mbi, sizeof(mbi)), 0);
+	ck_assert_uint_eq(GetLastError(), ERROR_ACCESS_DENIED);
+	ck_assert_uint_eq(GetProcessId(h), (DWORD)pid);
 	ck_assert(CloseHandle(h));
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);

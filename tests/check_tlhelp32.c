@@ -21,7 +21,12 @@ main(void)
 	srunner_add_suite(sr, unicode_suite());
 	srunner_add_suite(sr, confined_suite());
 	srunner_add_suite(sr, churn_suite());
+	srunner_add_suite(sr, wstr_suite());
 	srunner_add_suite(sr, process_suite());
+	srunner_add_suite(sr, format_suite());
+	srunner_add_suite(sr, sysinfo_suite());
+	srunner_add_suite(sr, vquery_suite());
+	srunner_add_suite(sr, writemem_suite());
 	srunner_add_suite(sr, reliable_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -80,14 +80,23 @@ void *tlh_fx_map_file(size_t filelen, size_t maplen, int prot,
 		      unsigned int seed);
 
 /*
+ * Copy the first page of this program's executable (an ELF header) to
+ * @dir/@name and map it read-only, as a loader maps an object's first
+ * page; with @delete, remove the copy once it is mapped.  Returns the
+ * mapping (one page), or NULL with errno set.
+ */
+void *tlh_fx_map_elf_copy(const char *dir, const char *name, int delete);
+
+/*
  * Find the mapping named @name ("[vvar]", "[stack]") in /proc/self/maps.
  * Returns 0 with its bounds, or -ENOENT.
  */
 int tlh_fx_self_mapping(const char *name, uintptr_t *start, uintptr_t *end);
 
 /*
- * One past the highest address user space can map (47 or 56 bits; a
- * 32-bit process under a 64-bit kernel: 0xFFFFE000), or 0 if unknown.
+ * One past the highest address user space can map (x86-64: 47 or 56 bits
+ * less a page; arm64: 39 to 52 bits; a 32-bit process under a 64-bit
+ * kernel: 0xFFFFE000), or 0 if unknown.
  */
 uintptr_t tlh_fx_user_top(void);
 
@@ -160,10 +169,11 @@ enum {
 
 /*
  * Run @fn(@arg, @msg, @len) in a child that has dropped every privilege
- * to the user and group nobody.  @fn returns TLH_FX_PASS or TLH_FX_FAIL
- * with a message in @msg.  Returns what @fn returned, with its message in
- * @msg; TLH_FX_FAIL if the child died; TLH_FX_SKIP with the reason in @msg
- * if privileges cannot be dropped (not root, no such user, no permission).
+ * to the user and group nobody.  @fn returns TLH_FX_PASS, or TLH_FX_FAIL
+ * or TLH_FX_SKIP with a message in @msg.  Returns what @fn returned, with
+ * its message in @msg; TLH_FX_FAIL if the child died; TLH_FX_SKIP with
+ * the reason in @msg if privileges cannot be dropped (not root, no such
+ * user, no permission).
  */
 int tlh_fx_run_as_nobody(int (*fn)(void *arg, char *msg, size_t len),
 			 void *arg, char *msg, size_t len);
@@ -178,6 +188,51 @@ int tlh_fx_run_as_nobody(int (*fn)(void *arg, char *msg, size_t len),
  */
 int tlh_fx_run_self(char *const *set, const char *const *unset,
 		    char *out, size_t len);
+
+/*
+ * 0 where process_vm_readv() works (a byte of our own), else its errno:
+ * ENOSYS on old kernels, under qemu-user and under tests/deny-run, where
+ * the library reads through /proc/<pid>/mem instead.
+ */
+int tlh_fx_pvr_error(void);
+
+/*
+ * What ioctl @req on /proc/self/@file answers to a null argument: 0 for
+ * EFAULT or EINVAL (the kernel has the ioctl and refused the argument),
+ * else the errno: ENOTTY where the kernel lacks it, ENOSYS where a
+ * seccomp filter or an emulator refuses it.
+ */
+int tlh_fx_ioctl_error(const char *file, unsigned long req);
+
+/*
+ * Run the cases of suite @suite tagged "maps" again in a fresh copy of the
+ * test program with TLHELP32_FORCE_MAPS_TEXT=1, so that they read the text
+ * of /proc/<pid>/maps (the library chooses its way once per process).
+ * Returns as tlh_fx_run_self(), with the output's tail in @out, and sets
+ * *@checks to the number of checks the copy ran (-1 if it says none).
+ */
+int tlh_fx_run_maps_text(const char *suite, char *out, size_t len,
+			 int *checks);
+
+/*
+ * "qemu-user" when this process runs under qemu's user-mode emulation,
+ * which answers for /proc/self itself: /proc/self/exe names the guest's
+ * program, while the link read through a descriptor of /proc/self, which
+ * it does not catch, names qemu's own (qemu-aarch64).  NULL when it does
+ * not (valgrind, whose link names its tool, included).
+ */
+const char *tlh_fx_emulator(void);
+
+/*
+ * Under an emulator, print "SKIP: @test: under <emulator>, @why" and
+ * return 1; else return 0.
+ */
+int tlh_fx_skip_emulated(const char *test, const char *why);
+
+/* Why thread counts differ under qemu-user. */
+#define TLH_FX_EMU_THREAD \
+	"qemu-user runs a thread of its own in every process, one more " \
+	"than the test starts"
 
 /* 1 when running under valgrind. */
 int tlh_fx_under_valgrind(void);

@@ -9,6 +9,7 @@
  */
 #include <tlhelp32.h>
 #include <tlhelp32.h>	// a second time: the include guard works
+#include <windows.h>	// and with it, the rest of the Windows API here
 
 #include <cstddef>
 #include <cstdint>
@@ -203,6 +204,65 @@ static_assert(sizeof(HEAPENTRY32) == 36 &&
 #error "neither LP64 nor 32-bit: which Windows layout applies?"
 #endif
 
+// <windows.h>'s memory and system structures.
+static_assert(std::is_standard_layout<MEMORY_BASIC_INFORMATION>::value &&
+	      std::is_trivial<MEMORY_BASIC_INFORMATION>::value &&
+	      std::is_standard_layout<SYSTEM_INFO>::value &&
+	      std::is_trivial<SYSTEM_INFO>::value,
+	      "MEMORY_BASIC_INFORMATION and SYSTEM_INFO are POD");
+#ifdef __LP64__
+static_assert(sizeof(MEMORY_BASIC_INFORMATION) == 48 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, AllocationBase) == 8 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, AllocationProtect) == 16 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, PartitionId) == 20 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, RegionSize) == 24 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, State) == 32 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, Protect) == 36 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, Type) == 40,
+	      "MEMORY_BASIC_INFORMATION layout");
+static_assert(sizeof(SYSTEM_INFO) == 48 &&
+	      offsetof(SYSTEM_INFO, dwPageSize) == 4 &&
+	      offsetof(SYSTEM_INFO, lpMinimumApplicationAddress) == 8 &&
+	      offsetof(SYSTEM_INFO, lpMaximumApplicationAddress) == 16 &&
+	      offsetof(SYSTEM_INFO, dwActiveProcessorMask) == 24 &&
+	      offsetof(SYSTEM_INFO, dwNumberOfProcessors) == 32 &&
+	      offsetof(SYSTEM_INFO, dwProcessorType) == 36 &&
+	      offsetof(SYSTEM_INFO, dwAllocationGranularity) == 40 &&
+	      offsetof(SYSTEM_INFO, wProcessorLevel) == 44 &&
+	      offsetof(SYSTEM_INFO, wProcessorRevision) == 46,
+	      "SYSTEM_INFO layout");
+#else
+static_assert(sizeof(MEMORY_BASIC_INFORMATION) == 28 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, AllocationBase) == 4 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, AllocationProtect) == 8 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, RegionSize) == 12 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, State) == 16 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, Protect) == 20 &&
+	      offsetof(MEMORY_BASIC_INFORMATION, Type) == 24,
+	      "MEMORY_BASIC_INFORMATION layout");
+static_assert(sizeof(SYSTEM_INFO) == 36 &&
+	      offsetof(SYSTEM_INFO, dwPageSize) == 4 &&
+	      offsetof(SYSTEM_INFO, lpMinimumApplicationAddress) == 8 &&
+	      offsetof(SYSTEM_INFO, lpMaximumApplicationAddress) == 12 &&
+	      offsetof(SYSTEM_INFO, dwActiveProcessorMask) == 16 &&
+	      offsetof(SYSTEM_INFO, dwNumberOfProcessors) == 20 &&
+	      offsetof(SYSTEM_INFO, dwProcessorType) == 24 &&
+	      offsetof(SYSTEM_INFO, dwAllocationGranularity) == 28 &&
+	      offsetof(SYSTEM_INFO, wProcessorLevel) == 32 &&
+	      offsetof(SYSTEM_INFO, wProcessorRevision) == 34,
+	      "SYSTEM_INFO layout");
+#endif
+static_assert(offsetof(SYSTEM_INFO, dwOemId) == 0 &&
+	      offsetof(SYSTEM_INFO, wProcessorArchitecture) == 0 &&
+	      offsetof(SYSTEM_INFO, wReserved) == 2 &&
+	      std::is_same<decltype(SYSTEM_INFO::dwActiveProcessorMask),
+			   DWORD_PTR>::value,
+	      "SYSTEM_INFO's union and mask");
+static_assert(ERROR_NO_WORK_DONE == 235 && ERROR_MR_MID_NOT_FOUND == 317 &&
+	      ERROR_RESOURCE_TYPE_NOT_FOUND == 1813 &&
+	      ERROR_RESOURCE_LANG_NOT_FOUND == 1815 &&
+	      ERROR_MUI_FILE_NOT_FOUND == 15100, "FormatMessage's errors");
+
 // The function types, spelled with C language linkage.
 extern "C" {
 typedef BOOL WINAPI read_memory_fn(DWORD, LPCVOID, LPVOID, SIZE_T, SIZE_T *);
@@ -218,6 +278,12 @@ typedef BOOL WINAPI module_walk_w_fn(HANDLE, MODULEENTRY32W *);
 typedef BOOL WINAPI heaplist_walk_fn(HANDLE, HEAPLIST32 *);
 typedef BOOL WINAPI heap_first_fn(HEAPENTRY32 *, DWORD, ULONG_PTR);
 typedef BOOL WINAPI heap_next_fn(HEAPENTRY32 *);
+typedef DWORD WINAPI format_a_fn(DWORD, LPCVOID, DWORD, DWORD, LPSTR, DWORD,
+				 va_list *);
+typedef DWORD WINAPI format_w_fn(DWORD, LPCVOID, DWORD, DWORD, LPWSTR, DWORD,
+				 va_list *);
+typedef HLOCAL WINAPI local_free_fn(HLOCAL);
+typedef void WINAPI system_info_fn(LPSYSTEM_INFO);
 }
 
 #define TLH_SAME_TYPE(fn, type) \
@@ -242,6 +308,10 @@ TLH_SAME_TYPE(Heap32ListFirst, heaplist_walk_fn);
 TLH_SAME_TYPE(Heap32ListNext, heaplist_walk_fn);
 TLH_SAME_TYPE(Heap32First, heap_first_fn);
 TLH_SAME_TYPE(Heap32Next, heap_next_fn);
+TLH_SAME_TYPE(FormatMessageA, format_a_fn);
+TLH_SAME_TYPE(FormatMessageW, format_w_fn);
+TLH_SAME_TYPE(LocalFree, local_free_fn);
+TLH_SAME_TYPE(GetSystemInfo, system_info_fn);
 
 // Exact types: no conversion, no overload, nothing in a namespace.
 static_assert(std::is_same<decltype(Toolhelp32ReadProcessMemory),
@@ -278,6 +348,12 @@ extern "C" BOOL WINAPI Heap32ListFirst(HANDLE, LPHEAPLIST32);
 extern "C" BOOL WINAPI Heap32ListNext(HANDLE, LPHEAPLIST32);
 extern "C" BOOL WINAPI Heap32First(LPHEAPENTRY32, DWORD, ULONG_PTR);
 extern "C" BOOL WINAPI Heap32Next(LPHEAPENTRY32);
+extern "C" DWORD WINAPI FormatMessageA(DWORD, LPCVOID, DWORD, DWORD, LPSTR,
+				       DWORD, va_list *);
+extern "C" DWORD WINAPI FormatMessageW(DWORD, LPCVOID, DWORD, DWORD, LPWSTR,
+				       DWORD, va_list *);
+extern "C" HLOCAL WINAPI LocalFree(HLOCAL);
+extern "C" void WINAPI GetSystemInfo(LPSYSTEM_INFO);
 
 // Pointers of the exact types take the functions' addresses.
 static_assert(std::is_assignable<read_memory_fn *&,

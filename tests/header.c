@@ -12,6 +12,7 @@
  */
 #include <tlhelp32.h>
 #include <tlhelp32.h>	/* a second time: the include guard works */
+#include <windows.h>	/* and with it, the rest of the Windows API here */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -252,6 +253,87 @@ TLH_AT(he32_heapid, HEAPENTRY32, th32HeapID, 32);
 #error "neither LP64 nor 32-bit: which Windows layout applies?"
 #endif /* __LP64__ */
 
+/*
+ * <windows.h>: the memory and system structures, as on Win64 and Win32,
+ * and the constants of FormatMessage and GetSystemInfo.
+ */
+#ifdef __LP64__
+TLH_ASSERT(mbi_size, sizeof(MEMORY_BASIC_INFORMATION) == 48);
+TLH_AT(mbi_base, MEMORY_BASIC_INFORMATION, BaseAddress, 0);
+TLH_AT(mbi_allocbase, MEMORY_BASIC_INFORMATION, AllocationBase, 8);
+TLH_AT(mbi_allocprot, MEMORY_BASIC_INFORMATION, AllocationProtect, 16);
+TLH_AT(mbi_partition, MEMORY_BASIC_INFORMATION, PartitionId, 20);
+TLH_AT(mbi_regionsize, MEMORY_BASIC_INFORMATION, RegionSize, 24);
+TLH_AT(mbi_state, MEMORY_BASIC_INFORMATION, State, 32);
+TLH_AT(mbi_protect, MEMORY_BASIC_INFORMATION, Protect, 36);
+TLH_AT(mbi_type, MEMORY_BASIC_INFORMATION, Type, 40);
+
+TLH_ASSERT(si_size, sizeof(SYSTEM_INFO) == 48);
+TLH_AT(si_pagesize, SYSTEM_INFO, dwPageSize, 4);
+TLH_AT(si_min, SYSTEM_INFO, lpMinimumApplicationAddress, 8);
+TLH_AT(si_max, SYSTEM_INFO, lpMaximumApplicationAddress, 16);
+TLH_AT(si_mask, SYSTEM_INFO, dwActiveProcessorMask, 24);
+TLH_AT(si_ncpus, SYSTEM_INFO, dwNumberOfProcessors, 32);
+TLH_AT(si_type, SYSTEM_INFO, dwProcessorType, 36);
+TLH_AT(si_granularity, SYSTEM_INFO, dwAllocationGranularity, 40);
+TLH_AT(si_level, SYSTEM_INFO, wProcessorLevel, 44);
+TLH_AT(si_revision, SYSTEM_INFO, wProcessorRevision, 46);
+#else
+TLH_ASSERT(mbi_size, sizeof(MEMORY_BASIC_INFORMATION) == 28);
+TLH_AT(mbi_allocbase, MEMORY_BASIC_INFORMATION, AllocationBase, 4);
+TLH_AT(mbi_allocprot, MEMORY_BASIC_INFORMATION, AllocationProtect, 8);
+TLH_AT(mbi_regionsize, MEMORY_BASIC_INFORMATION, RegionSize, 12);
+TLH_AT(mbi_state, MEMORY_BASIC_INFORMATION, State, 16);
+TLH_AT(mbi_protect, MEMORY_BASIC_INFORMATION, Protect, 20);
+TLH_AT(mbi_type, MEMORY_BASIC_INFORMATION, Type, 24);
+
+TLH_ASSERT(si_size, sizeof(SYSTEM_INFO) == 36);
+TLH_AT(si_pagesize, SYSTEM_INFO, dwPageSize, 4);
+TLH_AT(si_min, SYSTEM_INFO, lpMinimumApplicationAddress, 8);
+TLH_AT(si_max, SYSTEM_INFO, lpMaximumApplicationAddress, 12);
+TLH_AT(si_mask, SYSTEM_INFO, dwActiveProcessorMask, 16);
+TLH_AT(si_ncpus, SYSTEM_INFO, dwNumberOfProcessors, 20);
+TLH_AT(si_type, SYSTEM_INFO, dwProcessorType, 24);
+TLH_AT(si_granularity, SYSTEM_INFO, dwAllocationGranularity, 28);
+TLH_AT(si_level, SYSTEM_INFO, wProcessorLevel, 32);
+TLH_AT(si_revision, SYSTEM_INFO, wProcessorRevision, 34);
+#endif
+/* The union at the start: dwOemId, or the architecture and a reserved
+ * word. */
+TLH_AT(si_oemid, SYSTEM_INFO, dwOemId, 0);
+TLH_AT(si_arch, SYSTEM_INFO, wProcessorArchitecture, 0);
+TLH_AT(si_reserved, SYSTEM_INFO, wReserved, 2);
+TLH_ASSERT(si_arch_size, sizeof(((SYSTEM_INFO *)0)->wProcessorArchitecture)
+	   == 2);
+TLH_ASSERT(si_mask_size, sizeof(((SYSTEM_INFO *)0)->dwActiveProcessorMask)
+	   == sizeof(void *));
+
+#if FORMAT_MESSAGE_ALLOCATE_BUFFER != 0x100 || \
+	FORMAT_MESSAGE_IGNORE_INSERTS != 0x200 || \
+	FORMAT_MESSAGE_FROM_STRING != 0x400 || \
+	FORMAT_MESSAGE_FROM_HMODULE != 0x800 || \
+	FORMAT_MESSAGE_FROM_SYSTEM != 0x1000 || \
+	FORMAT_MESSAGE_ARGUMENT_ARRAY != 0x2000 || \
+	FORMAT_MESSAGE_MAX_WIDTH_MASK != 0xFF
+#error "a FORMAT_MESSAGE_ flag differs from Windows"
+#endif
+#if ERROR_NO_WORK_DONE != 235 || ERROR_MR_MID_NOT_FOUND != 317 || \
+	ERROR_RESOURCE_TYPE_NOT_FOUND != 1813 || \
+	ERROR_RESOURCE_LANG_NOT_FOUND != 1815 || \
+	ERROR_MUI_FILE_NOT_FOUND != 15100
+#error "an ERROR_ code of FormatMessage differs from Windows"
+#endif
+#if PROCESSOR_ARCHITECTURE_INTEL != 0 || \
+	PROCESSOR_ARCHITECTURE_AMD64 != 9 || \
+	PROCESSOR_ARCHITECTURE_ARM64 != 12 || \
+	PROCESSOR_ARCHITECTURE_UNKNOWN != 0xFFFF || \
+	PROCESSOR_INTEL_PENTIUM != 586 || PROCESSOR_AMD_X8664 != 8664
+#error "a PROCESSOR_ constant differs from Windows"
+#endif
+TLH_ASSERT(langid_default, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT) == 0x400);
+TLH_ASSERT(langid_en_us, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US) ==
+	   0x409);
+
 /* WINAPI is a calling convention on Windows and nothing here. */
 static int WINAPI
 twice(int x)
@@ -276,6 +358,12 @@ main(void)
 	BOOL (WINAPI *heaplist_walk)(HANDLE, HEAPLIST32 *);
 	BOOL (WINAPI *heap_first)(HEAPENTRY32 *, DWORD, ULONG_PTR);
 	BOOL (WINAPI *heap_next)(HEAPENTRY32 *);
+	DWORD (WINAPI *format_a)(DWORD, LPCVOID, DWORD, DWORD, LPSTR, DWORD,
+				 va_list *);
+	DWORD (WINAPI *format_w)(DWORD, LPCVOID, DWORD, DWORD, LPWSTR, DWORD,
+				 va_list *);
+	HLOCAL (WINAPI *local_free)(HLOCAL);
+	void (WINAPI *system_info)(LPSYSTEM_INFO);
 	/* The pointer typedefs point to the structures. */
 	PROCESSENTRY32 pe;
 	PPROCESSENTRY32 ppe = &pe;
@@ -338,6 +426,10 @@ main(void)
 	(void)sizeof(0 ? heaplist_walk : &Heap32ListNext);
 	(void)sizeof(0 ? heap_first : &Heap32First);
 	(void)sizeof(0 ? heap_next : &Heap32Next);
+	(void)sizeof(0 ? format_a : &FormatMessageA);
+	(void)sizeof(0 ? format_w : &FormatMessageW);
+	(void)sizeof(0 ? local_free : &LocalFree);
+	(void)sizeof(0 ? system_info : &GetSystemInfo);
 
 	/* Field types, by use. */
 	lppe->dwSize = sizeof(*lppe);

@@ -9,6 +9,10 @@
  * their module and heap lists fail with ERROR_PARTIAL_COPY, and what
  * lies below 4 GiB reads as usual.
  *
+ * Also FormatMessage (system texts, a buffer too small, an allocated
+ * buffer and LocalFree, inserts from a va_list and an array), and
+ * GetSystemInfo.
+ *
  * The program then runs itself again with TLHELP32_FORCE_MAPS_TEXT=1, so
  * that large reads are checked through the text of the maps as well.
  * Every failed assertion prints a line; the exit status is 1 if any
@@ -31,6 +35,7 @@
 #include <unistd.h>
 
 #include <tlhelp32.h>
+#include <windows.h>
 
 #define TEXT_ENV	"TLHELP32_FORCE_MAPS_TEXT"
 #define BAD_PID		4194305u	/* above PID_MAX_LIMIT */
@@ -834,6 +839,98 @@ wow64(void)
 }
 #endif
 
+/* --- FormatMessage and GetSystemInfo -------------------------------------- */
+
+/* FormatMessageA of a string with the variadic arguments as its va_list. */
+static DWORD
+format_va(char *buf, DWORD n, const char *src, ...)
+{
+	va_list ap;
+	DWORD r;
+
+	va_start(ap, src);
+	r = FormatMessageA(FORMAT_MESSAGE_FROM_STRING, src, 0, 0, buf, n, &ap);
+	va_end(ap);
+	return r;
+}
+
+static void
+format_messages(void)
+{
+	const DWORD sys = FORMAT_MESSAGE_FROM_SYSTEM |
+			  FORMAT_MESSAGE_IGNORE_INSERTS;
+	DWORD_PTR args[] = { (DWORD_PTR)"two", (DWORD_PTR)-1 };
+	char buf[128], expect[64], *p = NULL;
+	WCHAR w[128];
+	DWORD r;
+
+	r = FormatMessageA(sys, NULL, ERROR_ACCESS_DENIED, 0, buf,
+			   sizeof(buf), NULL);
+	CHECK(r == 19 && !strcmp(buf, "Access is denied.\r\n"),
+	      "FormatMessageA(5): %u", r);
+	r = FormatMessageW(sys, NULL, ERROR_PARTIAL_COPY, 0, w, 128, NULL);
+	CHECK(r == 79 && w[0] == 'O' && w[77] == '\r' && w[79] == 0,
+	      "FormatMessageW(299): %u", r);
+	memset(buf, 'x', sizeof(buf));
+	r = FormatMessageA(sys, NULL, ERROR_ACCESS_DENIED, 0, buf, 19, NULL);
+	CHECK(!r && GetLastError() == ERROR_INSUFFICIENT_BUFFER &&
+	      buf[0] == 'x', "FormatMessageA, 19 bytes: %u, error %u", r,
+	      GetLastError());
+	r = FormatMessageA(sys, NULL, 12345, 0, buf, sizeof(buf), NULL);
+	CHECK(!r && GetLastError() == ERROR_MR_MID_NOT_FOUND,
+	      "FormatMessageA(12345): %u, error %u", r, GetLastError());
+
+	r = FormatMessageA(sys | FORMAT_MESSAGE_ALLOCATE_BUFFER, NULL,
+			   ERROR_NOACCESS, 0, (LPSTR)&p, 0, NULL);
+	CHECK(r == 36 && p && !strcmp(p, "Invalid access to memory "
+				      "location.\r\n"),
+	      "FormatMessageA, allocated: %u", r);
+	CHECK(LocalFree(p) == NULL, "LocalFree of the buffer");
+	CHECK(LocalFree(buf) == buf && GetLastError() == ERROR_INVALID_HANDLE,
+	      "LocalFree of a stack buffer: error %u", GetLastError());
+
+	/* 64-bit arguments take two words of a 32-bit va_list */
+	r = format_va(buf, sizeof(buf), "%1!I64u! %2 %3!d!",
+		      (unsigned long long)UINT64_MAX, "s", -7);
+	CHECK(r == 25 && !strcmp(buf, "18446744073709551615 s -7"),
+	      "FormatMessageA, va_list: %u \"%s\"", r, r ? buf : "");
+	snprintf(expect, sizeof(expect), "two %zu", SIZE_MAX);
+	r = FormatMessageA(FORMAT_MESSAGE_FROM_STRING |
+			   FORMAT_MESSAGE_ARGUMENT_ARRAY, "%1 %2!Iu!", 0, 0,
+			   buf, sizeof(buf), (va_list *)args);
+	CHECK(r == strlen(expect) && !strcmp(buf, expect),
+	      "FormatMessageA, array: %u \"%s\"", r, r ? buf : "");
+}
+
+static void
+system_info(void)
+{
+	SYSTEM_INFO si;
+	uintptr_t max;
+
+	GetSystemInfo(&si);
+	max = (uintptr_t)si.lpMaximumApplicationAddress;
+	CHECK(si.dwPageSize == page(), "dwPageSize %u", si.dwPageSize);
+	CHECK(si.dwAllocationGranularity == 65536 &&
+	      si.lpMinimumApplicationAddress == (LPVOID)0x10000,
+	      "granularity %u, minimum %p", si.dwAllocationGranularity,
+	      si.lpMinimumApplicationAddress);
+	CHECK((max + 1) % page() == 0 && max > (uintptr_t)&si,
+	      "maximum %p", si.lpMaximumApplicationAddress);
+	CHECK(si.dwNumberOfProcessors >= 1 && si.dwActiveProcessorMask,
+	      "%u processors, mask %#lx", si.dwNumberOfProcessors,
+	      (unsigned long)si.dwActiveProcessorMask);
+#if defined(__x86_64__)
+	CHECK(si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_AMD64 &&
+	      si.dwProcessorType == PROCESSOR_AMD_X8664,
+	      "architecture %u", si.wProcessorArchitecture);
+#elif defined(__i386__)
+	CHECK(si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_INTEL &&
+	      max >= 0xBFFFFFFFu, "architecture %u, maximum %p",
+	      si.wProcessorArchitecture, si.lpMaximumApplicationAddress);
+#endif
+}
+
 /* --- the run -------------------------------------------------------------- */
 
 /* Run this program again with TEXT_ENV=1; its exit status. */
@@ -892,6 +989,8 @@ main(void)
 	snap_module32();
 	snap_heaps();
 	snap_errors();
+	format_messages();
+	system_info();
 #if UINTPTR_MAX == UINT32_MAX
 	wow64();
 #endif

@@ -13,7 +13,12 @@ Suite *heap_suite(void);
 Suite *unicode_suite(void);
 Suite *confined_suite(void);
 Suite *churn_suite(void);
+Suite *wstr_suite(void);
 Suite *process_suite(void);
+Suite *format_suite(void);
+Suite *sysinfo_suite(void);
+Suite *vquery_suite(void);
+Suite *writemem_suite(void);
 Suite *reliable_suite(void);
 
 #endif

@@ -5,7 +5,8 @@
 # man page is installed in its section, examples/readmem_demo.c builds with
 # nothing but "pkg-config --cflags --libs tlhelp32" and runs against the
 # installed shared library, and once more linked with the static archive;
-# the snapshot examples (proclist, dumpmod) build and run the same way.
+# the snapshot examples (proclist, dumpmod) build and run the same way, and
+# so do a TCHAR tool and, with tlhelp32-wchar16.pc, a UNICODE one.
 # Finally "make uninstall" must remove every file it installed.
 #
 # Environment (from Makefile.am): top_srcdir, top_builddir, MAKE, CC,
@@ -15,37 +16,13 @@
 set -u
 
 : "${top_srcdir:?}" "${top_builddir:?}"
-MAKE=${MAKE:-make}
-CC=${CC:-cc}
-PKG_CONFIG=${PKG_CONFIG:-}
-
-if [ -z "$PKG_CONFIG" ]; then
-	echo "SKIP: pkg-config not found by configure"
-	exit 77
-fi
+. "$top_srcdir/tests/installed.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlh-install.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT PIPE TERM
 dest=$tmp/dest
 mkdir "$dest" || exit 99
-
-fail=0
-bad() {
-	echo "FAIL: $*"
-	fail=1
-}
-# Show a log file indented (after a failure).
-show() {
-	sed 's/^/  | /' "$1"
-}
-
-# Compiler flags the library was built with that a program linking it
-# statically (or against an instrumented library) needs as well.
-san=$(sed -n 's/^SANITIZE_CFLAGS = *//p' "$top_builddir/Makefile" 2>/dev/null)
-# And the user's CFLAGS and LDFLAGS, which may choose the target (-m32).
-san="$san $(sed -n 's/^CFLAGS = *//p; s/^LDFLAGS = *//p' \
-	"$top_builddir/Makefile" 2>/dev/null | tr '\n' ' ')"
 
 # A library built for another word size than this shell's (-m32) cannot
 # list a 64-bit process's modules, as under WOW64: the snapshot examples
@@ -62,42 +39,13 @@ fi
 
 # --- install ----------------------------------------------------------------
 
-if ! $MAKE -C "$top_builddir" install DESTDIR="$dest" \
-	>"$tmp/install.log" 2>&1; then
-	bad "make install DESTDIR=$dest"
-	show "$tmp/install.log"
-	exit 1
-fi
-
-pcs=$(find "$dest" -name tlhelp32.pc)
-if [ "$(printf '%s\n' "$pcs" | grep -c .)" -ne 1 ]; then
-	bad "expected exactly one installed tlhelp32.pc, found: ${pcs:-none}"
-	exit 1
-fi
-pcdir=${pcs%/*}
-
-# Only the installed .pc, with its paths under $dest.
-PKG_CONFIG_PATH=$pcdir
-PKG_CONFIG_LIBDIR=$pcdir
-PKG_CONFIG_SYSROOT_DIR=$dest
-export PKG_CONFIG_PATH PKG_CONFIG_LIBDIR PKG_CONFIG_SYSROOT_DIR
+install_tree
 
 if ! $PKG_CONFIG --validate tlhelp32 >"$tmp/validate.log" 2>&1; then
 	bad "$PKG_CONFIG --validate tlhelp32"
 	show "$tmp/validate.log"
 fi
 
-# A directory the .pc names, under $dest (pkgconf already prefixes the
-# sysroot to --variable output; pkg-config 0.29 does not).
-pcvar() {
-	v=$($PKG_CONFIG --variable="$1" tlhelp32) || return 1
-	[ -n "$v" ] || return 1
-	case $v in
-	"$dest"/*) printf '%s\n' "$v" ;;
-	/*) printf '%s\n' "$dest$v" ;;
-	*) return 1 ;;
-	esac
-}
 libdir=$(pcvar libdir) || bad "tlhelp32.pc: no absolute libdir"
 includedir=$(pcvar includedir) || bad "tlhelp32.pc: no absolute includedir"
 [ "$fail" -eq 0 ] || exit 1
@@ -276,6 +224,51 @@ if [ "$static" = yes ]; then
 			bad "readmem_demo (static) failed"
 			show "$tmp/run.log"
 		fi
+	fi
+fi
+
+# --- tchar.h code, and UNICODE code with the wchar16 module -----------------
+
+# tests/tchar-ansi.c and tests/wchar16-self.c look for themselves in the
+# process list by these names, and exit 0 only if all they check holds.
+if [ "$shared" = yes ]; then
+	ldpath=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	# shellcheck disable=SC2086
+	if ! $CC $san -o "$tmp/tchar-ansi" "$top_srcdir/tests/tchar-ansi.c" \
+		$cflags $libs >"$tmp/cc.log" 2>&1; then
+		bad "$CC -o tchar-ansi tchar-ansi.c $cflags $libs"
+		show "$tmp/cc.log"
+	elif ! LD_LIBRARY_PATH=$ldpath "$tmp/tchar-ansi" 42 \
+		>"$tmp/run.log" 2>&1; then
+		bad "tchar-ansi (built with tlhelp32) failed"
+		show "$tmp/run.log"
+	fi
+fi
+if ! $PKG_CONFIG --validate tlhelp32-wchar16 >"$tmp/validate.log" 2>&1; then
+	bad "$PKG_CONFIG --validate tlhelp32-wchar16"
+	show "$tmp/validate.log"
+fi
+wcflags=$($PKG_CONFIG --cflags tlhelp32-wchar16)
+wlibs=$($PKG_CONFIG --libs tlhelp32-wchar16)
+case " $wcflags " in
+*" -fshort-wchar "*) ;;
+*) bad "pkg-config --cflags tlhelp32-wchar16 gives '$wcflags'" ;;
+esac
+[ -f "$libdir/libtlhelp32_wmain.a" ] || bad "no $libdir/libtlhelp32_wmain.a"
+# Only where the C library takes a 16-bit wchar_t (not musl).
+if [ "$shared" = yes ] &&
+   grep -q '^HAVE_WCHAR16 = yes$' "$top_builddir/Makefile"; then
+	# shellcheck disable=SC2086
+	if ! $CC $san -DUNICODE -D_UNICODE -o "$tmp/wchar16-self" \
+		"$top_srcdir/tests/wchar16-self.c" $wcflags $wlibs \
+		>"$tmp/cc.log" 2>&1; then
+		bad "$CC -o wchar16-self wchar16-self.c $wcflags $wlibs"
+		show "$tmp/cc.log"
+	elif ! LD_LIBRARY_PATH=$ldpath "$tmp/wchar16-self" x \
+		>"$tmp/run.log" 2>&1 ||
+	     [ "$(head -n 1 "$tmp/run.log")" != wchar16-self ]; then
+		bad "wchar16-self (built with tlhelp32-wchar16) failed"
+		show "$tmp/run.log"
 	fi
 fi
 

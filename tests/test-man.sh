@@ -3,7 +3,7 @@
 # "mandoc -Tlint -W warning" (a page that is just ".so manN/other.N" is a
 # stub: its target must exist instead), every page is listed in Makefile.am
 # (so it is installed and distributed), and every function the public
-# header declares has its own page man/<Name>.3.
+# headers declare has its own page man/<Name>.3.
 #
 # Environment (from Makefile.am): top_srcdir, MANDOC.
 # Exit 77 (skip) when mandoc was not found by configure.
@@ -15,7 +15,8 @@ ident='[A-Za-z_][A-Za-z0-9_]*'
 : "${top_srcdir:?}"
 MANDOC=${MANDOC:-}
 man=$top_srcdir/man
-header=$top_srcdir/include/tlhelp32.h
+headers="$top_srcdir/include/tlhelp32.h $top_srcdir/include/windows.h
+	$top_srcdir/include/tlhelp32_crt.h"
 
 if [ -z "$MANDOC" ]; then
 	echo "SKIP: mandoc not found (install mandoc and re-run configure)"
@@ -83,21 +84,23 @@ if [ "$pages" -eq 0 ]; then
 	fail=1
 fi
 
-# Functions the header declares: "WINAPI Name(" outside comments and
-# preprocessor lines.
-funcs=$(sed -e 's,/\*.*\*/,,g' -e '/\/\*/,/\*\//d' -e '/^[[:blank:]]*#/d' \
-	"$header" |
-	sed -n "s/.*WINAPI[[:blank:]]\{1,\}\**\($ident\)[[:blank:]]*(.*/\1/p" |
+# Functions the headers declare: "WINAPI Name(" (or, for the C runtime's,
+# "TLHELP32_CRTAPI Name(") outside comments and preprocessor lines.
+# shellcheck disable=SC2086
+funcs=$(cat $headers |
+	sed -e 's,/\*.*\*/,,g' -e '/\/\*/,/\*\//d' -e '/^[[:blank:]]*#/d' |
+	sed -n -e "s/.*WINAPI[[:blank:]]\{1,\}\**\($ident\)[[:blank:]]*(.*/\1/p" \
+	    -e "s/.*TLHELP32_CRTAPI[[:blank:]]\{1,\}\($ident\)[[:blank:]]*(.*/\1/p" |
 	LC_ALL=C sort -u)
 if [ -z "$funcs" ]; then
-	echo "FAIL: no function declarations found in $header"
+	echo "FAIL: no function declarations found in $headers"
 	fail=1
 fi
 nfuncs=0
 for f in $funcs; do
 	nfuncs=$((nfuncs + 1))
 	if [ ! -f "$man/$f.3" ]; then
-		echo "FAIL: $f is declared in tlhelp32.h but has no man/$f.3"
+		echo "FAIL: $f is declared in a header but has no man/$f.3"
 		fail=1
 	fi
 done

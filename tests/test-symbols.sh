@@ -16,7 +16,8 @@ ident='[A-Za-z_][A-Za-z0-9_]*'
 NM=${NM:-nm}
 so=$top_builddir/lib/.libs/libtlhelp32.so
 map=$top_srcdir/lib/libtlhelp32.map
-headers="$top_srcdir/include/tlhelp32.h $top_srcdir/include/windows.h"
+headers="$top_srcdir/include/tlhelp32.h $top_srcdir/include/windows.h
+	$top_srcdir/include/tlhelp32_crt.h"
 
 if [ ! -f "$so" ]; then
 	echo "SKIP: $so not built (static-only build?)"
@@ -83,11 +84,13 @@ if ! cmp -s "$tmp/map-nodes" "$tmp/so-nodes"; then
 fi
 
 # Each function declared in the public headers: a line (outside comments
-# and preprocessor lines) holding "WINAPI Name(".
+# and preprocessor lines) holding "WINAPI Name(", or for the C runtime's
+# functions "TLHELP32_CRTAPI Name(".
 # shellcheck disable=SC2086
 cat $headers |
 	sed -e 's,/\*.*\*/,,g' -e '/\/\*/,/\*\//d' -e '/^[[:blank:]]*#/d' |
-	sed -n "s/.*WINAPI[[:blank:]]\{1,\}\**\($ident\)[[:blank:]]*(.*/\1/p" |
+	sed -n -e "s/.*WINAPI[[:blank:]]\{1,\}\**\($ident\)[[:blank:]]*(.*/\1/p" \
+	    -e "s/.*TLHELP32_CRTAPI[[:blank:]]\{1,\}\($ident\)[[:blank:]]*(.*/\1/p" |
 	LC_ALL=C sort -u >"$tmp/header"
 sed 's/@@.*//' "$tmp/map" | LC_ALL=C sort -u >"$tmp/map-names"
 

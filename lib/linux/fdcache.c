@@ -36,6 +36,13 @@
  * - Its process lives: once it is gone, queries fail (ESRCH, or an empty
  *   text), the caller drops the entry and opens the pid afresh.
  *
+ * A second maps descriptor, read in order across calls by tlh_maps_find(),
+ * is kept with the state of that reading, which is zeroed whenever the
+ * descriptor is opened (the reading starts again).  A file that is not
+ * procfs's is a copy of the text taken when it was opened: qemu-user
+ * answers for /proc/self/maps with one.  Such a copy never shows a later
+ * change, so it is opened afresh on every use.
+ *
  * Entries are keyed by pid, so after fork() the child, whose own pid is
  * new, never takes its parent's self entry for its own; still the child
  * closes what it inherited, so that a child that gives up privileges
@@ -49,6 +56,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -60,6 +68,7 @@
 #include "procfs.h"
 
 #define SLOTS	4
+#define PROC_SUPER_MAGIC	0x9fa0	/* <linux/magic.h> */
 
 /* How the library opens what it keeps: flags no one else asks for. */
 #define KEPT_FLAGS	(O_RDONLY | O_APPEND | O_NONBLOCK)
@@ -85,10 +94,12 @@ struct slot {
 	int fd[FDS];		/* -1: not open */
 	dev_t dev[FDS];		/* what fd[] named when opened */
 	ino_t ino[FDS];
+	int copy[TLH_FD_KINDS];	/* 1: not procfs's file (see above) */
 	uintptr_t token_addr;	/* 0: no token (self, or unknown) */
 	unsigned char token[TLH_FD_TOKEN_LEN];
 	int once;		/* no token to check: closed at unlock */
 	unsigned long used;	/* for eviction: least recently used goes */
+	void *seq_state;	/* the TLH_FD_MAPS_SEQ reader's, or NULL */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -100,6 +111,7 @@ static pid_t self;		/* our own pid, which has no token to check */
 static const char *const names[TLH_FD_KINDS] = {
 	[TLH_FD_MAPS] = "maps",
 	[TLH_FD_PAGEMAP] = "pagemap",
+	[TLH_FD_MAPS_SEQ] = "maps",
 };
 
 /* Whether @sl's descriptor @k still names the file it was opened on. */
@@ -133,6 +145,8 @@ slot_clear(struct slot *sl)
 
 	for (k = 0; k < FDS; k++)
 		slot_close(sl, k);
+	free(sl->seq_state);
+	sl->seq_state = NULL;
 	sl->pid = 0;
 	sl->token_addr = 0;
 	sl->once = 0;
@@ -259,6 +273,7 @@ slot_for(pid_t pid)
 static int
 slot_open(struct slot *sl, enum tlh_fd_kind kind)
 {
+	struct statfs fs;
 	struct stat st;
 	int fd;
 
@@ -272,6 +287,11 @@ slot_open(struct slot *sl, enum tlh_fd_kind kind)
 	sl->fd[kind] = fd;
 	sl->dev[kind] = st.st_dev;
 	sl->ino[kind] = st.st_ino;
+	sl->copy[kind] = !fstatfs(fd, &fs) && fs.f_type != PROC_SUPER_MAGIC;
+	if (kind == TLH_FD_MAPS_SEQ) {
+		free(sl->seq_state);	/* a new reading */
+		sl->seq_state = NULL;
+	}
 	return 0;
 }
 
@@ -289,6 +309,8 @@ get(pid_t pid, enum tlh_fd_kind kind, int check)
 		sl->used = ++tick;
 		if (sl->fd[kind] >= 0 && !same_file(sl, kind))
 			sl->fd[kind] = -1;	/* the program's now */
+		if (sl->fd[kind] >= 0 && sl->copy[kind])
+			slot_close(sl, kind);	/* a copy: opened afresh */
 		if (other && !sl->token_addr && !sl->once)
 			slot_learn(sl);
 		if (sl->fd[kind] >= 0) {
@@ -329,6 +351,21 @@ int
 tlh_fdcache_get_unchecked(pid_t pid, enum tlh_fd_kind kind)
 {
 	return get(pid, kind, 0);
+}
+
+void *
+tlh_fdcache_seq_state(pid_t pid, size_t size)
+{
+	int i;
+
+	for (i = 0; i < SLOTS; i++) {
+		if (slots[i].pid != pid)
+			continue;
+		if (!slots[i].seq_state)
+			slots[i].seq_state = calloc(1, size);
+		return slots[i].seq_state;
+	}
+	return NULL;
 }
 
 int

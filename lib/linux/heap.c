@@ -5,7 +5,7 @@
  *
  * Recognising glibc.  A process is taken to use glibc's malloc when all of
  * these hold: a file named libc.so.6 is mapped, its first mapping is a
- * 64-bit ELF object of this machine (x86-64) whose dynamic strings name
+ * 64-bit ELF object of this machine (HOST_MACHINE) whose dynamic strings name
  * gnu_get_libc_version and a GLIBC_2.N version with N >= 34; and glibc's
  * main arena is found in that object's writable data: a struct
  * malloc_state whose 127 bin list heads each point either to themselves
@@ -100,8 +100,12 @@
 #define PROBE_TRIES	3
 #define VISIT_MAX	((size_t)1 << 20)	/* list entries per set-up */
 
+/* x86-64 and arm64: glibc lays malloc out alike on both (16-byte chunks,
+ * 64 MiB heaps, pointers mangled by 12 bits whatever the page size). */
 #if defined(__x86_64__) && UINTPTR_MAX == UINT64_MAX
 #define HOST_MACHINE	EM_X86_64
+#elif defined(__aarch64__) && UINTPTR_MAX == UINT64_MAX
+#define HOST_MACHINE	EM_AARCH64
 #else
 #define HOST_MACHINE	EM_NONE		/* none is recognised */
 #endif
@@ -612,6 +616,7 @@ find_main(struct probe *p, unsigned char *buf, size_t len)
 {
 	const unsigned int rw = TLH_VMA_READ | TLH_VMA_WRITE;
 	uintptr_t start, end, x, found = 0, damaged = 0, top, top_end, first;
+	uintptr_t brk_start, brk_end;
 	const struct vma *brk = NULL;
 	uint64_t tsize, sysmem;
 	size_t i, j, n;
@@ -669,21 +674,37 @@ find_main(struct probe *p, unsigned char *buf, size_t len)
 		return p->arenas[0].flags & GL_NONCONTIGUOUS ? -EOPNOTSUPP :
 							       -EUCLEAN;
 	}
-	ret = chunk_size(p, top, brk->start, brk->end, &tsize);
+	/*
+	 * The brk area may be more than one mapping: the kernel does not
+	 * always merge what the brk grew by with what it had (seen in a
+	 * child forked from a process with a large heap).  The area is the
+	 * run of [heap] mappings that meet around the top.
+	 */
+	i = (size_t)(brk - p->vmas);
+	j = i;
+	while (i > 0 && p->vmas[i - 1].kind == VK_BRK &&
+	       p->vmas[i - 1].end == p->vmas[i].start)
+		i--;
+	while (j + 1 < p->nvmas && p->vmas[j + 1].kind == VK_BRK &&
+	       p->vmas[j + 1].start == p->vmas[j].end)
+		j++;
+	brk_start = p->vmas[i].start;
+	brk_end = p->vmas[j].end;
+	ret = chunk_size(p, top, brk_start, brk_end, &tsize);
 	if (ret)
 		return ret;
-	if (tsize > brk->end - top)
+	if (tsize > brk_end - top)
 		return -EUCLEAN;
 	top_end = top + tsize;
 	/* glibc's first chunk: system_mem bytes before the top's end, if
 	 * that is in the brk area (a program may use sbrk() first). */
 	sysmem = p->arenas[0].system_mem;
-	first = brk->start;
+	first = brk_start;
 	if (!(p->arenas[0].flags & GL_NONCONTIGUOUS) && sysmem &&
-	    sysmem <= top_end - brk->start &&
+	    sysmem <= top_end - brk_start &&
 	    !((top_end - sysmem) & (GL_ALIGN - 1)))
 		first = top_end - (uintptr_t)sysmem;
-	sg.lo = brk->start;
+	sg.lo = brk_start;
 	sg.start = first;
 	sg.end = top_end;
 	sg.kind = SEG_CHUNKS;

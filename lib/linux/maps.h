@@ -13,6 +13,8 @@
 #define TLH_VMA_READ	0x1
 #define TLH_VMA_WRITE	0x2
 #define TLH_VMA_FILE	0x4	/* backed by a file (inode != 0) */
+#define TLH_VMA_EXEC	0x8
+#define TLH_VMA_SHARED	0x10	/* MAP_SHARED: "s" in the text */
 
 struct tlh_vma {
 	uintptr_t start;
@@ -47,7 +49,7 @@ int tlh_maps_walk(pid_t pid, uintptr_t start, uintptr_t end,
  * its own after the walk, and calls tlh_fdcache_forget() if it differs:
  * the walk need not check that @pid's kept descriptor still answers for
  * its address space.  A flag of tlh_maps_check()'s @need and of
- * tlh_maps_guarded_flags().
+ * tlh_maps_guarded_flags() and tlh_maps_guard_find_flags().
  */
 #define TLH_MAPS_UNCHECKED	0x100
 
@@ -92,11 +94,66 @@ int tlh_maps_each(pid_t pid, tlh_vma_fn fn, void *arg);
 int tlh_maps_parse_line(const char *line, size_t len, struct tlh_vma *vma);
 
 /*
+ * A question for tlh_maps_find(), and its answer.
+ */
+struct tlh_maps_query {
+	uintptr_t addr;		/* in: the address asked about */
+	char *name;		/* in: where the mapping's name goes, or NULL */
+	size_t name_size;	/* in: its size */
+	int want_base;		/* in: find the base of a file mapping */
+	struct tlh_vma vma;	/* out: the mapping */
+	uintptr_t base;		/* out: the base, or 0 */
+};
+
+/*
+ * The mapping of @pid that covers @q->addr, or else the first one above
+ * it, into @q->vma.  Its name (a path, or "[heap]", "[vdso]"...: as the
+ * kernel prints it, a newline in a path included, " (deleted)" kept) goes
+ * to @q->name, NUL-terminated, when it fits in @q->name_size bytes; an
+ * empty string otherwise.  With @q->want_base, for a file mapping, @q->base
+ * is the start of the mapping of the same file at offset 0 it was placed
+ * from: a loader maps an object's segments at the base plus their
+ * addresses, whose offsets in the file follow them, so its start minus its
+ * offset leads back to the base, through at most a few other mappings of
+ * the same file (0 if it leads elsewhere).  Returns 0, -ENXIO if no
+ * mapping lies at or above @q->addr, -ESRCH, -EPERM or -ENOSYS when the
+ * maps cannot be read, or -ENOMEM.
+ *
+ * Each call costs a PROCMAP_QUERY or two.  Without the ioctl the text is
+ * read in order and the reading kept between calls (beside the cached
+ * descriptors, fdcache.c): a call at a higher address than the call before
+ * reads on from where that one stopped, so a walk up the address space
+ * reads the text once.  The kernel hands its text out a little ahead (this
+ * reader asks for SEQ_READ bytes at a time), so such a call may describe
+ * the mapping or two just past the previous call's as they were during
+ * that call.  A call at the same or a lower address reads afresh.
+ */
+int tlh_maps_find(pid_t pid, struct tlh_maps_query *q);
+
+/*
+ * The first run of guard pages (MADV_GUARD_INSTALL, Linux 6.13+; the maps
+ * show them as ordinary memory) in [@start, @end) of @pid, asked of the
+ * PAGEMAP_SCAN ioctl: 1 with the run in *@gstart, *@gend (cut to the range),
+ * or 0 if there is none; -ENOTTY where the kernel has no PAGEMAP_SCAN
+ * (older than guard regions: there are none); -EINVAL where it cannot
+ * report guards; -ESRCH, -EPERM or -errno.
+ */
+int tlh_maps_guard_find(pid_t pid, uintptr_t start, uintptr_t end,
+			uintptr_t *gstart, uintptr_t *gend);
+
+/* tlh_maps_guard_find() with TLH_MAPS_UNCHECKED, or 0, in @flags. */
+int tlh_maps_guard_find_flags(pid_t pid, uintptr_t start, uintptr_t end,
+			      uintptr_t *gstart, uintptr_t *gend,
+			      unsigned int flags);
+
+/*
  * Whether any page of [@start, @end) in @pid is a guard region
  * (MADV_GUARD_INSTALL, Linux 6.13+), which the maps show as ordinary
  * memory.  Asks the PAGEMAP_SCAN ioctl.  Returns 1 or 0; -ENOTTY where the
  * kernel has no PAGEMAP_SCAN (older than guard regions: there are none);
- * -EINVAL where it cannot report guards; -ESRCH, -EPERM or -errno.
+ * -EINVAL where it cannot report guards; -ENOSYS where a seccomp profile
+ * or an emulator refuses the ioctl (guards may exist: unknown); -ESRCH,
+ * -EPERM or -errno.
  */
 int tlh_maps_guarded(pid_t pid, uintptr_t start, uintptr_t end);
 

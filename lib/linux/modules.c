@@ -6,8 +6,11 @@
  * mappings of the same file (device and inode) that follow it before any
  * other object starts; its base is that first mapping's start and its
  * size runs to the end of its last mapping.  Whether it is ELF is read from
- * its first bytes in the target, many objects per system call (or from
- * the file, where the target will not show them).  The main executable,
+ * its first bytes in the target, many objects per system call, or where
+ * that system call cannot be used, through /proc/<pid>/mem, and failing
+ * that through /proc/<pid>/map_files/: never from the file by its path,
+ * which names nothing for an object deleted since it was mapped and
+ * another file for one of another mount namespace.  The main executable,
  * the object whose file is the exe link's (device and inode), comes first;
  * the rest follow in address order.  Memory with no file behind it
  * ([vdso], anonymous mappings) is not a module.
@@ -32,6 +35,7 @@
 
 struct object {
 	uintptr_t base;
+	uintptr_t first_end;	/* the end of its offset-0 mapping */
 	uintptr_t end;
 	uint64_t inode;
 	uint32_t major;
@@ -97,6 +101,7 @@ collect(const struct tlh_vma *vma, void *arg)
 	}
 	o = &os->o[os->n];
 	o->base = vma->start;
+	o->first_end = vma->end;
 	o->end = vma->end;
 	o->inode = vma->inode;
 	o->major = vma->major;
@@ -120,42 +125,94 @@ class_of(const unsigned char *hdr)
 	return hdr[4];
 }
 
-/* The ELF class of an object the target would not show us, from its file. */
+/* The class of the 5 bytes at @off of @fd, or -1 if they cannot be read. */
 static int
-class_from_file(const struct object *o)
+class_at(int fd, off_t off)
 {
 	unsigned char hdr[5];
 	ssize_t got;
-	int fd;
 
-	fd = open(o->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	do
+		got = pread(fd, hdr, sizeof(hdr), off);
+	while (got < 0 && errno == EINTR);
+	return got == (ssize_t)sizeof(hdr) ? class_of(hdr) : -1;
+}
+
+/* "map_files/<start>-<end>" for a mapping, as the kernel names it. */
+static void
+map_files_name(char *name, uintptr_t start, uintptr_t end)
+{
+	static const char digits[] = "0123456789abcdef";
+	uintptr_t v[2] = { start, end };
+	char *p = name + strlen(strcpy(name, "map_files/"));
+	int i, shift;
+
+	for (i = 0; i < 2; i++) {
+		for (shift = 0; v[i] >> shift >> 4; shift += 4)
+			;
+		for (; shift >= 0; shift -= 4)
+			*p++ = digits[v[i] >> shift & 0xf];
+		*p++ = i ? '\0' : '-';
+	}
+}
+
+/*
+ * The ELF class of an object process_vm_readv() did not read: through
+ * /proc/<pid>/mem (@mem: its descriptor, -1 if it cannot be opened, -2 if
+ * not yet tried; it reads a PROT_NONE header too), else through the
+ * object's link in map_files (root only), which opens the very file that
+ * is mapped, deleted or not.  @dir is /proc/<pid>.
+ */
+static int
+class_elsewhere(int dir, const struct object *o, int *mem)
+{
+	char name[48];
+	int fd, class = -1;
+
+	if (dir < 0)
+		return 0;
+	if (*mem == -2) {
+		do
+			*mem = openat(dir, "mem", O_RDONLY | O_CLOEXEC);
+		while (*mem < 0 && errno == EINTR);
+	}
+	if (*mem >= 0)
+		class = class_at(*mem, (off_t)o->base);
+	if (class >= 0)
+		return class;
+	map_files_name(name, o->base, o->first_end);
+	do
+		fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+			    O_NONBLOCK);
+	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return 0;
-	got = pread(fd, hdr, sizeof(hdr), 0);
+	class = class_at(fd, 0);
 	close(fd);
-	return got == (ssize_t)sizeof(hdr) ? class_of(hdr) : 0;
+	return class > 0 ? class : 0;
 }
 
 /*
  * The ELF class of every object, from the first bytes of its offset-0
  * mapping in the target, read ELF_BATCH objects per system call.  The
  * kernel stops at the first header it cannot read (each is 5 bytes at a
- * page start, so read whole or not at all); that object is read from its
- * file and the batch goes on after it.
+ * page start, so read whole or not at all); that object is read another
+ * way (class_elsewhere()) and the batch goes on after it.  Where
+ * process_vm_readv() cannot be used at all, every object is.
  */
 static void
-elf_classes(pid_t pid, struct objects *os)
+elf_classes(pid_t pid, int dir, struct objects *os)
 {
 	unsigned char hdr[ELF_BATCH][5];
 	struct iovec local[ELF_BATCH], remote[ELF_BATCH];
 	size_t i = 0, j, n, done;
-	int from_files = 0;
+	int elsewhere = 0, mem = -2;
 	ssize_t got;
 
 	while (i < os->n) {
 		n = os->n - i < ELF_BATCH ? os->n - i : ELF_BATCH;
 		done = 0;
-		if (!from_files) {
+		if (!elsewhere) {
 			for (j = 0; j < n; j++) {
 				local[j].iov_base = hdr[j];
 				local[j].iov_len = sizeof(hdr[j]);
@@ -164,18 +221,20 @@ elf_classes(pid_t pid, struct objects *os)
 			}
 			got = process_vm_readv(pid, local, n, remote, n, 0);
 			if (got < 0 && errno != EFAULT)
-				from_files = 1;	/* may not read it at all */
+				elsewhere = 1;	/* may not read it at all */
 			done = got > 0 ? (size_t)got / sizeof(hdr[0]) : 0;
 			for (j = 0; j < done; j++)
 				os->o[i + j].elf_class = class_of(hdr[j]);
 		}
 		if (done < n) {
 			os->o[i + done].elf_class =
-				class_from_file(&os->o[i + done]);
+				class_elsewhere(dir, &os->o[i + done], &mem);
 			done++;
 		}
 		i += done;
 	}
+	if (mem >= 0)
+		close(mem);
 }
 
 /*
@@ -252,18 +311,16 @@ tlh_os_snap_modules(struct tlh_snapshot *s, pid_t pid, int all, int only32)
 	struct objects os = { NULL, 0, 0 };
 	struct stat exe;
 	size_t i, main_i;
-	int ret, fd, have_exe = 0, bits32;
+	int ret, dir, have_exe = 0, bits32;
 
-	fd = tlh_procfs_open(pid, "");
-	if (fd >= 0) {
-		have_exe = !fstatat(fd, "exe", &exe, 0);
-		close(fd);
-	}
+	dir = tlh_procfs_open(pid, "");
+	if (dir >= 0)
+		have_exe = !fstatat(dir, "exe", &exe, 0);
 	ret = tlh_maps_each(pid, collect, &os);
 	if (ret)
 		goto out;
 
-	elf_classes(pid, &os);
+	elf_classes(pid, dir, &os);
 	main_i = os.n;
 	for (i = 0; i < os.n; i++) {
 		if (main_i == os.n && have_exe && os.o[i].elf_class &&
@@ -289,6 +346,8 @@ tlh_os_snap_modules(struct tlh_snapshot *s, pid_t pid, int all, int only32)
 			goto out;
 	}
 out:
+	if (dir >= 0)
+		close(dir);
 	for (i = 0; i < os.n; i++)
 		free(os.o[i].path);
 	free(os.o);

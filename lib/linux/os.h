@@ -56,8 +56,14 @@ void tlh_os_target_self(struct tlh_target *t);
 /* Open @pid's maps: the descriptor, or -ESRCH, -EPERM, -ENOSYS. */
 int tlh_os_maps_open(pid_t pid);
 
-/* 0 while @t's process lives and is the one it was opened on; -ESRCH. */
+/*
+ * 0 while @t's process lives and runs the program it ran when it was
+ * opened (its token is unchanged: no execve() since); -ESRCH.
+ */
 int tlh_os_target_check(const struct tlh_target *t);
+
+/* 0 while @t's process lives (exec or not), -ESRCH: the cheap half. */
+int tlh_os_target_alive(const struct tlh_target *t);
 
 /*
  * The Windows class base priority of @t's process (4, 6, 8, 10, 13, 24:
@@ -81,6 +87,15 @@ int tlh_os_reach(pid_t pid);
 /* One past the highest address user space can map. */
 uintptr_t tlh_os_user_top(void);
 
+/* What GetSystemInfo reports of the machine (lib/linux/sysinfo.c). */
+struct tlh_sysinfo {
+	size_t page_size;
+	uint32_t ncpus;		/* the CPUs the calling thread may run on */
+	uint64_t cpu_mask;	/* which of CPUs 0..63 those are */
+	uint64_t midr;		/* arm64: MIDR_EL1 of the first; 0: unknown */
+};
+void tlh_os_sysinfo(struct tlh_sysinfo *si);
+
 /*
  * Copy @n bytes at @src in @pid to @dst, all or nothing.  Bounds (wrap,
  * user_top) are the caller's to check first; @n is not 0.
@@ -89,9 +104,12 @@ int tlh_os_read(pid_t pid, uintptr_t src, void *dst, size_t n);
 
 /*
  * tlh_os_read() from @t's process.  With a token, the token is read in
- * the same system call as the data, and a token that cannot be read or
- * does not match fails the read with -ESRCH before a byte of the data
- * reaches @dst: the pid names another process now.
+ * the same system call as the data, before it, and a token that does not
+ * match fails the read with -ESRCH: the pid names another program now.
+ * Where the token's address is unmapped in the new program (with ASLR,
+ * always in practice) the kernel stops before a byte reaches @dst; where
+ * it is mapped but holds other bytes (ASLR off), the data may have
+ * reached @dst although the call fails.
  */
 int tlh_os_read_target(const struct tlh_target *t, uintptr_t src, void *dst,
 		       size_t n);
@@ -114,6 +132,66 @@ int tlh_os_writable(const void *p, size_t n);
 
 /* A target with no token and no pidfd: whatever process has @pid. */
 #define TLH_TARGET_PID(p)	{ (p), -1, 0, 0, { 0 } }
+
+/*
+ * A region of a process's address space, as tlh_os_query() describes it:
+ * pages from @start to @end that are all free, or all one mapping's with
+ * the same access.
+ */
+struct tlh_region {
+	uintptr_t start;	/* the first page asked about */
+	uintptr_t end;		/* one past the region's last byte */
+	uintptr_t alloc_base;	/* the mapping's start, or its image's base */
+	unsigned int flags;	/* TLH_REGION_* */
+};
+
+#define TLH_REGION_MAPPED	0x001	/* else free: nothing is mapped */
+#define TLH_REGION_READ		0x002
+#define TLH_REGION_WRITE	0x004
+#define TLH_REGION_EXEC		0x008
+#define TLH_REGION_SHARED	0x010	/* shared (MAP_SHARED), else private */
+#define TLH_REGION_FILE		0x020	/* backed by a file, or by shared memory
+					 * (memfd, SysV, shared anonymous) */
+#define TLH_REGION_IMAGE	0x040	/* part of a mapped executable image
+					 * (ELF, or PE as Wine maps them):
+					 * alloc_base is the image's base */
+#define TLH_REGION_GUARD	0x080	/* guard pages: any access faults */
+#define TLH_REGION_OPAQUE	0x100	/* the kernel's data ([vvar]): readable
+					 * by the process itself, but copied
+					 * out by no one */
+
+/*
+ * Describe the region of @t's process holding @addr (below
+ * tlh_os_user_top()) from @addr's page up: a mapping's pages up to its
+ * end, or up to its first guard page or past its last, or the free pages
+ * up to the next mapping (or to the top).  0, -ESRCH (the process is gone
+ * or is not @t's any more), -EPERM (its maps cannot be read), -ENOSYS (no
+ * /proc), -ENOMEM.
+ */
+int tlh_os_query(const struct tlh_target *t, uintptr_t addr,
+		 struct tlh_region *r);
+
+/*
+ * Write @n bytes from @src (the caller's memory) at @dst in @t, all or
+ * nothing: writable memory and code (private, executable, not writable:
+ * copy-on-write, the file untouched) are written; see lib/linux/writemem.c.
+ * Bounds (wrap, user_top) are the caller's to check first; @n is not 0.
+ * Returns 0, or:
+ *   -ESRCH   @t's process has exited (or its pid names another now)
+ *   -EPERM   /proc/<pid>/mem may not be opened for writing
+ *   -EFAULT  some byte of [@dst, @dst + @n) may not be written (a hole,
+ *            read-only or PROT_NONE memory, a shared mapping without
+ *            PROT_WRITE, a guard region, a page past a file's end, one
+ *            that refused the write), or some byte of @src may not be
+ *            read by the caller: the target is as it was
+ *   -EIO     the write stopped part way (the target moved or unmapped
+ *            pages during the call) and could not all be undone: part of
+ *            the new bytes may remain
+ *   -ENOMEM  out of memory: the target is as it was
+ *   -ENOSYS  no /proc; -EMFILE, -ENFILE: out of descriptors
+ */
+int tlh_os_write(const struct tlh_target *t, uintptr_t dst, const void *src,
+		 size_t n);
 
 struct tlh_snapshot;
 

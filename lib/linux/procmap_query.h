@@ -1,8 +1,10 @@
 /*
  * procmap_query.h - the PROCMAP_QUERY ioctl on /proc/<pid>/maps (Linux
- * 6.11+), and PAGEMAP_SCAN on /proc/<pid>/pagemap.  Older kernel headers (Debian 12 ships 6.1's) lack it, so the ABI
- * is spelled out here when <linux/fs.h> does not provide it.  Whether the
- * running kernel supports it is decided at run time (ENOTTY means no).
+ * 6.11+), and PAGEMAP_SCAN on /proc/<pid>/pagemap.  Older kernel headers
+ * (Debian 12 ships 6.1's) lack it, so the ABI is spelled out here when
+ * <linux/fs.h> does not provide it.  Whether the running kernel supports
+ * it is decided at run time (ENOTTY means no; ENOSYS, from a seccomp
+ * profile or qemu-user, that it cannot be used).
  */
 #ifndef TLHELP32_LINUX_PROCMAP_QUERY_H
 #define TLHELP32_LINUX_PROCMAP_QUERY_H

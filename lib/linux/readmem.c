@@ -227,8 +227,8 @@ tlh_os_reach(pid_t pid)
 	return 0;
 }
 
-#if defined(MAP_FIXED_NOREPLACE) && \
-	(UINTPTR_MAX == UINT32_MAX || defined(__x86_64__))
+#if defined(MAP_FIXED_NOREPLACE) && (UINTPTR_MAX == UINT32_MAX || \
+	defined(__x86_64__) || defined(__aarch64__))
 #define PROBE_TOP	1
 
 /* 1 if the page at @addr can be mapped (or already is), else 0. */
@@ -244,55 +244,66 @@ page_mappable(uintptr_t addr)
 		munmap(p, page_size());
 	return p == hint || (p == MAP_FAILED && errno == EEXIST);
 }
+
+/* The first of @n tops, highest first, whose last page can be mapped. */
+static uintptr_t
+first_mappable(const uintptr_t *tops, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (page_mappable(tops[i] - page_size()))
+			return tops[i];
+	return UINTPTR_MAX;	/* none of them: only wrapping is refused */
+}
 #endif
 
 /*
- * The lowest address user space cannot map.  On x86-64 that depends on
- * whether the kernel runs 5-level page tables: ask once whether a page
- * above 47 bits can be mapped.  A 32-bit process ends at 0xFFFFE000 under
- * a 64-bit kernel and at the kernel's split (0xC0000000 by default) under
- * a 32-bit one: the highest of those whose last page can be mapped.  The
- * bound is the caller's: a 64-bit target has more, but a 32-bit caller
- * can name no more (as under WOW64).
+ * The lowest address user space cannot map, found once.  On x86-64 that
+ * depends on whether the kernel runs 5-level page tables: ask whether a
+ * page just below the 5-level top can be mapped.  On arm64 user space
+ * spans 1 << VA_BITS bytes, VA_BITS being 39, 42, 47, 48 or 52 as the
+ * kernel was configured (for its page size) and, for 52, as the CPU
+ * allows: the highest of those whose last page can be mapped (a hint
+ * above 48 bits is what opens the range above, which MAP_FIXED_NOREPLACE
+ * gives).  A 32-bit process ends at 0xFFFFE000 under a 64-bit x86 kernel
+ * and at the kernel's split (0xC0000000 by default) under a 32-bit one.
+ * The bound is the caller's: a 64-bit target has more, but a 32-bit
+ * caller can name no more (as under WOW64).
  */
 uintptr_t
 tlh_os_user_top(void)
 {
+	static uintptr_t top;
+	uintptr_t t = __atomic_load_n(&top, __ATOMIC_RELAXED);
 #if defined(PROBE_TOP) && UINTPTR_MAX == UINT32_MAX
 	static const uintptr_t tops[] = {
 		0xFFFFE000u, 0xC0000000u, 0xB0000000u, 0x80000000u,
 		0x40000000u,
 	};
-	static uintptr_t top;
-	uintptr_t t = __atomic_load_n(&top, __ATOMIC_RELAXED);
-	size_t i;
-
-	if (t)
-		return t;
-	t = UINTPTR_MAX;	/* none of them: only wrapping is refused */
-	for (i = 0; i < sizeof(tops) / sizeof(tops[0]); i++) {
-		if (page_mappable(tops[i] - page_size())) {
-			t = tops[i];
-			break;
-		}
-	}
-	__atomic_store_n(&top, t, __ATOMIC_RELAXED);
-	return t;
+#elif defined(PROBE_TOP) && defined(__x86_64__)
+	/* TASK_SIZE leaves out the last 4 KiB page below 1 << 47 or 56 */
+	static const uintptr_t tops[] = {
+		((uintptr_t)1 << 56) - 4096, ((uintptr_t)1 << 47) - 4096,
+	};
 #elif defined(PROBE_TOP)
-	static uintptr_t top;
-	uintptr_t t = __atomic_load_n(&top, __ATOMIC_RELAXED);
+	/* and an x86-64 host's top, for arm64 programs under qemu-user */
+	static const uintptr_t tops[] = {
+		(uintptr_t)1 << 52, (uintptr_t)1 << 48, (uintptr_t)1 << 47,
+		((uintptr_t)1 << 47) - 4096, (uintptr_t)1 << 42,
+		(uintptr_t)1 << 39,
+	};
+#endif
 
 	if (t)
 		return t;
-	if (page_mappable((uintptr_t)1 << 47))
-		t = ((uintptr_t)1 << 56) - page_size();
-	else
-		t = ((uintptr_t)1 << 47) - page_size();
+#ifdef PROBE_TOP
+	t = first_mappable(tops, sizeof(tops) / sizeof(tops[0]));
+#else
+	t = UINTPTR_MAX;
+#endif
 	__atomic_store_n(&top, t, __ATOMIC_RELAXED);
 	return t;
-#else
-	return UINTPTR_MAX;
-#endif
 }
 
 #ifndef MADV_POPULATE_WRITE
@@ -309,10 +320,13 @@ populate_works(void)
 	size_t pg;
 
 	if (!s) {
-		/* our own sink is writable: only an old kernel says no */
+		/* our own sink is writable: only an old kernel says no; and
+		 * page 0 is not: an emulator that takes any advice for a
+		 * hint to ignore (qemu-user) says yes to it */
 		pg = page_size();
 		s = madvise((void *)((uintptr_t)sink & ~(uintptr_t)(pg - 1)), pg,
-			    MADV_POPULATE_WRITE) ? -1 : 1;
+			    MADV_POPULATE_WRITE) ||
+		    !madvise(NULL, pg, MADV_POPULATE_WRITE) ? -1 : 1;
 		__atomic_store_n(&populate_state, s, __ATOMIC_RELAXED);
 	}
 	return s > 0;
@@ -816,34 +830,71 @@ shares_memory(pid_t self, pid_t pid)
 #endif
 }
 
+/* Read @len bytes at @src of the target into the private buffer. */
+typedef int (*piece_fn)(const void *ctx, uintptr_t src, size_t len);
+
+static int
+piece_pvr(const void *ctx, uintptr_t src, size_t len)
+{
+	const struct tlh_target *t = ctx;
+	struct iovec local[2] = { { NULL, 0 }, { bounce, len } };
+	struct iovec remote[2] = { { NULL, 0 }, { (void *)src, len } };
+	ssize_t got;
+
+	got = token_pvr(t, local, 1, remote, 1);
+	if (got == -2)
+		return -ESRCH;
+	if (got < 0)
+		return classify(t->pid, errno);
+	return (size_t)got < len ? -EIO : 0;
+}
+
+/*
+ * The kernel copies a read of /proc/<pid>/mem a page-sized piece at a
+ * time from where it starts, each piece one pin of the pages under it: a
+ * read that starts part way into a page stops at the page's end first,
+ * so that every later piece is one whole source page, taken at once.
+ */
+static int
+piece_mem(const void *ctx, uintptr_t src, size_t len)
+{
+	int fd = *(const int *)ctx;
+	size_t pg = page_size(), done = 0, want;
+	ssize_t got;
+
+	while (done < len) {
+		want = len - done;
+		if ((src + done) & (pg - 1) &&
+		    want > pg - ((src + done) & (pg - 1)))
+			want = pg - ((src + done) & (pg - 1));
+		got = pread(fd, bounce + done, want, (off_t)(src + done));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -EIO;
+		done += (size_t)got;
+	}
+	return 0;
+}
+
 /*
  * The copy of a read whose source and destination overlap in one address
  * space, as memmove() makes it: through the private buffer, a piece at a
  * time, from the end when the destination lies above the source.
  */
 static int
-copy_overlapping(const struct tlh_target *t, uintptr_t src,
+copy_overlapping(piece_fn piece, const void *ctx, uintptr_t src,
 		 unsigned char *dst, size_t n)
 {
-	struct iovec local[2], remote[2];
-	int down = (uintptr_t)dst > src;
+	int down = (uintptr_t)dst > src, ret;
 	size_t done, len, at;
-	ssize_t got;
 
 	for (done = 0; done < n; done += len) {
 		len = n - done < SMALL_MAX ? n - done : SMALL_MAX;
 		at = down ? n - done - len : done;
-		local[1].iov_base = bounce;
-		local[1].iov_len = len;
-		remote[1].iov_base = (void *)(src + at);
-		remote[1].iov_len = len;
-		got = token_pvr(t, local, 1, remote, 1);
-		if (got == -2)
-			return -ESRCH;
-		if (got < 0)
-			return classify(t->pid, errno);
-		if ((size_t)got < len)
-			return -EIO;
+		ret = piece(ctx, src + at, len);
+		if (ret)
+			return ret;
 		memcpy(dst + at, bounce, len);
 	}
 	return 0;
@@ -930,7 +981,7 @@ read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		goto out;
 
 	if (!apart(src, n, d, n) && shares_memory(self, pid)) {
-		ret = copy_overlapping(&tt, src, dst, n);
+		ret = copy_overlapping(piece_pvr, &tt, src, dst, n);
 		goto done;
 	}
 	for (done = 0; done < n; done += (size_t)got) {
@@ -963,7 +1014,7 @@ done:
 	 */
 	if (other && (!ret || ret == -ESRCH || ret == -EPERM) &&
 	    (pin >= 0 ? pin_check(pin) :
-	     t->pidfd >= 0 || t->start ? tlh_os_target_check(t) : 0))
+	     t->pidfd >= 0 || t->start ? tlh_os_target_alive(t) : 0))
 		ret = -ESRCH;
 	if (ret == -ESRCH && !t->start)
 		ret = -EIO;	/* by pid: changed during the read */
@@ -981,55 +1032,104 @@ no_check(const struct tlh_vma *vma, void *arg)
 	return 0;
 }
 
+/* One byte at @addr through a /proc/<pid>/mem descriptor: 0 or -EIO. */
+static int
+mem_probe(int fd, uintptr_t addr)
+{
+	unsigned char b;
+	ssize_t got;
+
+	do
+		got = pread(fd, &b, 1, (off_t)addr);
+	while (got < 0 && errno == EINTR);
+	return got == 1 ? 0 : -EIO;
+}
+
+/* The source of a large read through /proc/<pid>/mem. */
+struct mem_src {
+	int fd;
+	uintptr_t end;
+};
+
+/*
+ * For each mapping over the source: its last page copyable, probed as
+ * check_source_vma() probes it, but through the descriptor.
+ */
+static int
+check_source_vma_mem(const struct tlh_vma *vma, void *arg)
+{
+	const struct mem_src *ms = arg;
+
+	return mem_probe(ms->fd, (vma->end < ms->end ? vma->end : ms->end) - 1);
+}
+
+/* Where guard regions cannot be asked for: every page of the range. */
+static int
+probe_pages_mem(int fd, uintptr_t src, size_t n)
+{
+	size_t pg = page_size();
+	uintptr_t p;
+	int ret = 0;
+
+	for (p = src; !ret && p < src + n; p = (p & ~(pg - 1)) + pg)
+		ret = mem_probe(fd, p);
+	return ret;
+}
+
 /*
  * The read through /proc/<pid>/mem, for when process_vm_readv() cannot be
- * used.  The maps decide what is readable (mem would read PROT_NONE); the
- * read itself catches what they cannot show ([vvar], a file's end).
+ * used; it keeps the promise of the main path with the same checks.  The
+ * file would read PROT_NONE memory (it forces access), so the maps decide
+ * what is readable.  What the maps cannot show, the file refuses to copy
+ * as process_vm_readv() does: guard regions, [vvar], a file mapping's
+ * pages past the file's end.  A small read goes through the private
+ * buffer, so such a page stops it before the caller's buffer is reached.
+ * A large read, copied straight into the caller's buffer, first makes the
+ * checks read_large() makes: the last page of each mapping over the
+ * source probed (through the file), guard regions asked for (or, where
+ * that cannot be known, every page probed), and the destination checked.
  */
 static int
 read_mem(int fd, pid_t pid, uintptr_t src, void *dst, size_t n)
 {
-	uintptr_t d = (uintptr_t)dst, dend = d + n;
+	struct mem_src ms = { fd, src + n };
+	uintptr_t d = (uintptr_t)dst;
 	size_t done = 0;
 	ssize_t got;
 	pid_t self;
 	int ret;
 
-	ret = tlh_maps_check(pid, src, src + n, TLH_VMA_READ, no_check, NULL);
-	if (!ret)
-		ret = guards(pid, src, n, 0);
-	if (ret == -ENXIO || ret == -EACCES || ret == 1)
-		ret = -EIO;	/* 1: guards unknown, and no probe to ask */
-	if (ret)
+	if (n <= SMALL_MAX) {
+		ret = tlh_maps_check(pid, src, src + n, TLH_VMA_READ, no_check,
+				     NULL);
+	} else {
+		ret = tlh_maps_check(pid, src, src + n, TLH_VMA_READ,
+				     check_source_vma_mem, &ms);
+		if (!ret)
+			ret = guards(pid, src, n, 0);
+		if (ret == 1)
+			ret = probe_pages_mem(fd, src, n);
+	}
+	if (ret == -ENXIO || ret == -EACCES)
+		ret = -EIO;
+	if (ret)	/* without the maps, PROT_NONE cannot be told apart */
 		return ret == -ESRCH ? -ESRCH : ret == -EIO ? -EIO : -ENOSYS;
 
 	if (n <= SMALL_MAX) {
-		while (done < n) {
-			got = pread(fd, bounce + done, n - done,
-				    (off_t)(src + done));
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got <= 0)
-				return -EIO;
-			done += (size_t)got;
-		}
-		ret = dest_writable(d, n);
+		ret = piece_mem(&fd, src, n);
+		if (!ret)
+			ret = dest_writable(d, n);
 		if (!ret)
 			memcpy(dst, bounce, n);
 		return ret;
 	}
 
-	self = getpid();
-	ret = tlh_maps_check(self, d, dend, TLH_VMA_WRITE, check_dest_vma,
-			     &dend);
-	if (!ret)
-		ret = guards(self, d, n, 0);
-	if (ret == 1 || ret == -ESRCH || ret == -EPERM || ret == -ENOSYS)
-		ret = dest_writable(d, n);
-	if (ret == -ENXIO || ret == -EACCES || ret == -EIO)
-		ret = -EFAULT;
+	self = tlh_fdcache_self();
+	ret = check_dest(self, d, n);
 	if (ret)
 		return ret;
+	if (!apart(src, n, d, n) && shares_memory(self, pid))
+		return copy_overlapping(piece_mem, &fd, src, dst, n);
 	while (done < n) {
 		got = pread(fd, (char *)dst + done, n - done,
 			    (off_t)(src + done));
@@ -1090,7 +1190,7 @@ read_checked(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 {
 	int ret;
 
-	if ((t->pidfd >= 0 || t->start) && tlh_os_target_check(t))
+	if ((t->pidfd >= 0 || t->start) && tlh_os_target_alive(t))
 		return -ESRCH;
 	ret = read_target(t, src, dst, n, c);
 

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "os.h"
@@ -181,7 +182,7 @@ tlh_os_target_self(struct tlh_target *t)
 }
 
 int
-tlh_os_target_check(const struct tlh_target *t)
+tlh_os_target_alive(const struct tlh_target *t)
 {
 	struct pollfd p;
 	struct tlh_stat st;
@@ -204,6 +205,49 @@ tlh_os_target_check(const struct tlh_target *t)
 	return 0;
 }
 
+/* 1 if @fd, a /proc/<pid>/mem descriptor, holds @t's token, else 0. */
+static int
+mem_has_token(int fd, const struct tlh_target *t)
+{
+	unsigned char token[sizeof(t->token)];
+	ssize_t got;
+
+	do
+		got = pread(fd, token, sizeof(token), (off_t)t->token_addr);
+	while (got < 0 && errno == EINTR);
+	return got == (ssize_t)sizeof(token) &&
+	       !memcmp(token, t->token, sizeof(token));
+}
+
+int
+tlh_os_target_check(const struct tlh_target *t)
+{
+	unsigned char token[sizeof(t->token)];
+	struct iovec local = { token, sizeof(token) };
+	struct iovec remote = { (void *)t->token_addr, sizeof(token) };
+	int ret = tlh_os_target_alive(t), err, fd;
+
+	if (ret || !t->token_addr)
+		return ret;
+	/* Alive, and still the same program: execve() makes a new token. */
+	if (process_vm_readv(t->pid, &local, 1, &remote, 1, 0) ==
+	    (ssize_t)sizeof(token))
+		return memcmp(token, t->token, sizeof(token)) ? -ESRCH : 0;
+	/* Without process_vm_readv (ENOSYS, or EPERM from a seccomp filter)
+	 * the token is read as the reads then read: through /proc/<pid>/mem.
+	 * Where that cannot be opened either, the pidfd's word stands for
+	 * ENOSYS; EPERM is the ptrace check's refusal. */
+	err = errno;
+	if (err != ENOSYS && err != EPERM)
+		return -ESRCH;
+	fd = tlh_procfs_open(t->pid, "mem");
+	if (fd < 0)
+		return err == ENOSYS ? 0 : -ESRCH;
+	ret = mem_has_token(fd, t) ? 0 : -ESRCH;
+	close(fd);
+	return ret;
+}
+
 int
 tlh_os_maps_open(pid_t pid)
 {
@@ -213,8 +257,6 @@ tlh_os_maps_open(pid_t pid)
 int
 tlh_os_target_mem(const struct tlh_target *t, int flags)
 {
-	unsigned char token[sizeof(t->token)];
-	ssize_t got;
 	int fd;
 
 	fd = tlh_procfs_open_flags(t->pid, "mem", flags);
@@ -222,14 +264,9 @@ tlh_os_target_mem(const struct tlh_target *t, int flags)
 		return fd == -EPERM && tlh_os_target_check(t) ? -ESRCH : fd;
 	/* The descriptor holds the address space it was opened on. */
 	if (t->token_addr) {
-		do
-			got = pread(fd, token, sizeof(token),
-				    (off_t)t->token_addr);
-		while (got < 0 && errno == EINTR);
-		if (got == (ssize_t)sizeof(token) &&
-		    !memcmp(token, t->token, sizeof(token)))
+		if (mem_has_token(fd, t))
 			return fd;
-	} else if (!tlh_os_target_check(t)) {
+	} else if (!tlh_os_target_alive(t)) {
 		return fd;
 	}
 	close(fd);
