@@ -275,12 +275,17 @@ slot_open(struct slot *sl, enum tlh_fd_kind kind)
 {
 	struct statfs fs;
 	struct stat st;
-	int fd;
+	int fd, fl;
 
 	fd = tlh_procfs_open_flags(sl->pid, names[kind], KEPT_FLAGS);
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st)) {
+	/* The flags are what slot_close() checks before it closes; one who
+	 * answers the open with a file of its own (qemu-user, for
+	 * /proc/self/maps) may not have passed them on. */
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || ((fl & KEPT_FLAGS) != KEPT_FLAGS &&
+		       fcntl(fd, F_SETFL, fl | KEPT_FLAGS)) || fstat(fd, &st)) {
 		close(fd);
 		return -EBADF;
 	}
