@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tlhelp32_version.h"
+
 /* TLHELP32_WCHAR16: 1 when wchar_t is 16 bits wide (the wchar16 mode). */
 #if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2
 #define TLHELP32_WCHAR16 1

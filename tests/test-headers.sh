@@ -29,7 +29,8 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
 src=$top_srcdir/tests/header-windows.c
-inc=-I$top_srcdir/include
+# tlhelp32_version.h is configure's, in the build tree
+inc="-I$top_srcdir/include -I${top_builddir:-$top_srcdir}/include"
 strict='-Wall -Wextra -pedantic -Werror'
 w16='-fshort-wchar'
 fail=0

@@ -7,6 +7,8 @@
 # installed shared library, and once more linked with the static archive;
 # the snapshot examples (proclist, dumpmod) build and run the same way, and
 # so do a TCHAR tool and, with tlhelp32-wchar16.pc, a UNICODE one.
+# README, NEWS and the examples' sources land in $(docdir); make install's
+# ldconfig hook runs only as its rule says (with a stand-in ldconfig).
 # Finally "make uninstall" must remove every file it installed.
 #
 # Environment (from Makefile.am): top_srcdir, top_builddir, MAKE, CC,
@@ -270,6 +272,53 @@ if [ "$shared" = yes ] &&
 		bad "wchar16-self (built with tlhelp32-wchar16) failed"
 		show "$tmp/run.log"
 	fi
+fi
+
+# --- docs, and the ldconfig rule -------------------------------------------
+
+docdir=$(find "$dest" -type d -path '*/doc/libtlhelp32')
+if [ "$(printf '%s\n' "$docdir" | grep -c .)" -ne 1 ]; then
+	bad "expected one installed doc/libtlhelp32, found: ${docdir:-none}"
+else
+	for f in README.md NEWS examples/readmem_demo.c examples/regions.c; do
+		[ -f "$docdir/$f" ] || bad "$f not installed in $docdir"
+	done
+fi
+
+# make install's hook runs ldconfig only without DESTDIR, as root, into a
+# directory ldconfig searches (Makefile.am, LDCONFIG_RUN).  A stand-in
+# ldconfig lists $tmp/searched as searched and records being run.
+mkdir "$tmp/searched" "$tmp/other" || exit 99
+cat >"$tmp/ldconfig" <<EOF
+#!/bin/sh
+if [ "\$1" = -N ]; then
+	echo "$tmp/searched: (from test)"
+	echo "/nonexistent: (from test)"
+else
+	echo "\$*" >>"$tmp/ldconfig.ran"
+fi
+EOF
+chmod +x "$tmp/ldconfig"
+hook() {
+	rm -f "$tmp/ldconfig.ran"
+	$MAKE -s -C "$top_builddir" install-exec-hook LDCONFIG="$tmp/ldconfig" \
+		"$@" >"$tmp/hook.log" 2>&1 || bad "install-exec-hook $*"
+}
+hook DESTDIR="$dest" libdir="$tmp/searched"
+[ -e "$tmp/ldconfig.ran" ] && bad "ldconfig ran with DESTDIR set"
+hook DESTDIR= libdir="$tmp/other"
+[ -e "$tmp/ldconfig.ran" ] &&
+	bad "ldconfig ran for a directory it does not search"
+grep -q 'not searched by the dynamic linker' "$tmp/hook.log" ||
+	bad "no note for a libdir the dynamic linker does not search"
+hook DESTDIR= libdir="$tmp/searched"
+if [ "$(id -u)" = 0 ]; then
+	[ -e "$tmp/ldconfig.ran" ] ||
+		bad "ldconfig did not run as root for a searched libdir"
+else
+	[ -e "$tmp/ldconfig.ran" ] && bad "ldconfig ran though not root"
+	grep -q 'run ldconfig as root' "$tmp/hook.log" ||
+		bad "no note to run ldconfig as root"
 fi
 
 # --- uninstall --------------------------------------------------------------
