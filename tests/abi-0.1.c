@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#ifdef HAVE_DLVSYM
 static const char *const v01[] = {
 	"CloseHandle", "CreateToolhelp32Snapshot", "GetLastError",
 	"Heap32First", "Heap32ListFirst", "Heap32ListNext", "Heap32Next",
@@ -31,6 +32,7 @@ static const char *const v02[] = {
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 int
 main(void)
