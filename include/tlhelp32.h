@@ -21,6 +21,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tlhelp32_version.h"
+
+/* -DTLHELP32_PREFIX: this library's functions by their tlhelp32_ names. */
+#ifdef TLHELP32_PREFIX
+#include "tlhelp32_prefix.h"
+#endif
+
 /* TLHELP32_WCHAR16: 1 when wchar_t is 16 bits wide (the wchar16 mode). */
 #if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2
 #define TLHELP32_WCHAR16 1

@@ -35,4 +35,18 @@ uint32_t tlh_deny_arch(void);
  */
 int tlh_deny_install(const struct tlh_deny *rules, size_t n);
 
+/*
+ * deny-mem.c: install a filter on this process (inherited, kept across
+ * exec) that sends its opens to a supervisor; returns the listener's
+ * descriptor or -errno (-EOPNOTSUPP without user notifications).
+ */
+int tlh_deny_mem_install(void);
+
+/*
+ * Serve @listener until every process under its filter is gone: opens of
+ * /proc/<pid>/mem (or self, or a task's) fail with @err, others go on.
+ * Returns 0, or -errno.
+ */
+int tlh_deny_mem_serve(int listener, int err);
+
 #endif /* TLHELP32_TESTS_DENY_H */

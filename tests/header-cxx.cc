@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 // Base types: Windows (LLP64) widths and signedness.
@@ -366,6 +367,13 @@ static_assert(std::is_assignable<set_last_error_fn *&,
 				 decltype(&SetLastError)>::value,
 	      "a set_last_error_fn pointer takes SetLastError");
 
+static_assert(TLHELP32_VERSION_NUMBER ==
+	      TLHELP32_VERSION_ENCODE(TLHELP32_VERSION_MAJOR,
+				      TLHELP32_VERSION_MINOR,
+				      TLHELP32_VERSION_MICRO) &&
+	      sizeof(TLHELP32_VERSION_STRING) == sizeof(TLH_PACKAGE_VERSION),
+	      "the version macros are configure's version");
+
 int
 main()
 {
@@ -375,6 +383,7 @@ main()
 	HANDLE h = INVALID_HANDLE_VALUE;
 
 	pe.dwSize = sizeof(pe);
-	return (path[0] != '\0' || wide[0] != 0xFFFFu || pe.szExeFile[0] ||
+	return (path[0] != '\0' ||
+		std::strcmp(TLHELP32_VERSION_STRING, TLH_PACKAGE_VERSION) || wide[0] != 0xFFFFu || pe.szExeFile[0] ||
 		h == nullptr) ? 1 : 0;
 }

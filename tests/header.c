@@ -334,6 +334,29 @@ TLH_ASSERT(langid_default, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT) == 0x400);
 TLH_ASSERT(langid_en_us, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US) ==
 	   0x409);
 
+/*
+ * The version macros: numbers the preprocessor compares, one number that
+ * orders releases, and the string, all configure's version
+ * (TLH_PACKAGE_VERSION, from Makefile.am).
+ */
+#if !defined(TLHELP32_VERSION_MAJOR) || !defined(TLHELP32_VERSION_MINOR) || \
+	!defined(TLHELP32_VERSION_MICRO) || !defined(TLHELP32_VERSION_STRING)
+#error "<tlhelp32.h> gives no TLHELP32_VERSION_* macros"
+#endif
+#if TLHELP32_VERSION_NUMBER < TLHELP32_VERSION_ENCODE(0, 2, 0) || \
+	TLHELP32_VERSION_NUMBER != TLHELP32_VERSION_MAJOR * 10000L + \
+	TLHELP32_VERSION_MINOR * 100L + TLHELP32_VERSION_MICRO
+#error "TLHELP32_VERSION_NUMBER is not 0.2.0 or later, or not its parts"
+#endif
+#define TLH_STR(x)	#x
+#define TLH_XSTR(x)	TLH_STR(x)
+static const char version_parts[] = TLH_XSTR(TLHELP32_VERSION_MAJOR) "."
+	TLH_XSTR(TLHELP32_VERSION_MINOR) "." TLH_XSTR(TLHELP32_VERSION_MICRO);
+static const char version_string[] = TLHELP32_VERSION_STRING;
+static const char version_package[] = TLH_PACKAGE_VERSION;
+TLH_ASSERT(version_string, sizeof(version_string) == sizeof(version_parts));
+TLH_ASSERT(version_package, sizeof(version_package) == sizeof(version_parts));
+
 /* WINAPI is a calling convention on Windows and nothing here. */
 static int WINAPI
 twice(int x)
@@ -449,6 +472,9 @@ main(void)
 	h = INVALID_HANDLE_VALUE;
 
 	path[0] = '\0';
+	if (strcmp(version_string, version_parts) ||
+	    strcmp(version_package, version_parts))
+		return 1;
 	return twice(*u32) + (cv == (const void *)&i ? 0 : 1) + path[0] +
 	       (h == lpmew->hModule) + (lppew->szExeFile[0] != 0xFFFF) +
 	       (lppe->szExeFile[0] != 'x') + (lpte->dwSize != 28) +

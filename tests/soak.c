@@ -50,6 +50,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "readable.h"
+
 #include "windows.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -697,7 +699,13 @@ main(void)
 	double t0, t1;
 	long i;
 	int fail, rss_checked = 1;
+	char why[256];
 
+	/* a machine that refuses to read other processes: nothing to soak */
+	if (!tlh_can_read_child(why, sizeof(why))) {
+		printf("soak: SKIP: %s\n", why);
+		return 77;
+	}
 	if (count_fds() < 0 || rss_kib() < 0) {
 		printf("soak: SKIP: no /proc/self\n");
 		return 77;

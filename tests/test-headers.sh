@@ -29,7 +29,8 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT PIPE TERM
 
 src=$top_srcdir/tests/header-windows.c
-inc=-I$top_srcdir/include
+# tlhelp32_version.h is configure's, in the build tree
+inc="-I$top_srcdir/include -I${top_builddir:-$top_srcdir}/include"
 strict='-Wall -Wextra -pedantic -Werror'
 w16='-fshort-wchar'
 fail=0
@@ -78,7 +79,8 @@ $CXX $CXXFLAGS -x c++ -c -o "$tmp/probe.o" "$tmp/probe.cc" >/dev/null 2>&1 ||
 # --- the matrix ---------------------------------------------------------------
 
 # row LANG STD MODE K: compile $src, two rows at a time; MODE is default,
-# wchar16 or unicode (wchar16 with UNICODE and _UNICODE).  Which header
+# wchar16, unicode (wchar16 with UNICODE and _UNICODE) or prefix
+# (TLHELP32_PREFIX: the functions by their tlhelp32_ names).  Which header
 # comes first, and whether the C library's come before ours, turn with K
 # (the row's place among those of its language and mode), so that each
 # mode sees every header first and both orders.  Each row's verdict goes
@@ -90,6 +92,7 @@ row() {
 	default) flags= ;;
 	wchar16) flags=$w16 k=$((k + 3)) ;;
 	unicode) flags="$w16 -DUNICODE -D_UNICODE" k=$((k + 2)) ;;
+	prefix) flags=-DTLHELP32_PREFIX k=$((k + 1)) ;;
 	esac
 	first=$((k % 4 + 1))
 	order=
@@ -106,7 +109,8 @@ row() {
 		else
 			built=no
 		fi
-		if [ "$mode" != default ] && [ "$lib16" = no ]; then
+		if [ "$mode" != default ] && [ "$mode" != prefix ] &&
+		    [ "$lib16" = no ]; then
 			# This C library's wchar_t stays 32 bits wide.
 			if [ $built = yes ]; then
 				echo "FAIL: $what: compiled with a C library" \
@@ -136,6 +140,7 @@ for std in c89 c99 c11 c17 c2x; do
 	i=$((i + 1))
 done
 row c c11 wchar16 0
+row c c99 prefix 0
 if [ "$have_cxx" = yes ]; then
 	i=0
 	for std in c++98 c++11 c++17; do
@@ -144,6 +149,7 @@ if [ "$have_cxx" = yes ]; then
 		i=$((i + 1))
 	done
 	row c++ c++11 wchar16 0
+	row c++ c++17 prefix 0
 fi
 wait
 for f in "$tmp"/row.*; do

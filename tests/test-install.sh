@@ -7,6 +7,8 @@
 # installed shared library, and once more linked with the static archive;
 # the snapshot examples (proclist, dumpmod) build and run the same way, and
 # so do a TCHAR tool and, with tlhelp32-wchar16.pc, a UNICODE one.
+# README, NEWS and the examples' sources land in $(docdir); make install's
+# ldconfig hook runs only as its rule says (with a stand-in ldconfig).
 # Finally "make uninstall" must remove every file it installed.
 #
 # Environment (from Makefile.am): top_srcdir, top_builddir, MAKE, CC,
@@ -35,6 +37,14 @@ if [ -x "$top_builddir/tests/sleeper" ] &&
    [ "$(elf_class "$top_builddir/tests/sleeper")" != \
      "$(elf_class /proc/$$/exe)" ]; then
 	own_sleeper=$top_builddir/tests/sleeper
+fi
+
+# A machine that refuses to read other processes (tests/can-read says
+# why): the examples are built and installed, and not run.
+reads=yes
+if ! "$top_builddir/tests/can-read" >"$tmp/can-read.log"; then
+	reads=no
+	sed 's/^SKIP: /SKIP: running the examples: /' "$tmp/can-read.log"
 fi
 
 # --- install ----------------------------------------------------------------
@@ -145,7 +155,9 @@ if [ "$shared" = yes ]; then
 		"$libdir"/*|"") ;;
 		*) bad "demo loads $found, not the library in $libdir" ;;
 		esac
-		if ! LD_LIBRARY_PATH=$ldpath "$tmp/demo" \
+		if [ "$reads" = no ]; then
+			:
+		elif ! LD_LIBRARY_PATH=$ldpath "$tmp/demo" \
 			>"$tmp/run.log" 2>&1; then
 			bad "readmem_demo (shared) failed"
 			show "$tmp/run.log"
@@ -170,7 +182,7 @@ if [ "$shared" = yes ]; then
 		"$own_sleeper" 30 &
 		target=$! kid=$!
 	fi
-	if [ -x "$tmp/proclist" ]; then
+	if [ -x "$tmp/proclist" ] && [ "$reads" = yes ]; then
 		LD_LIBRARY_PATH=$ldpath "$tmp/proclist" $target \
 			>"$tmp/run.log" 2>&1
 		if [ $? -ne 0 ] || ! grep -q "^ *$target " "$tmp/run.log" ||
@@ -184,7 +196,7 @@ if [ "$shared" = yes ]; then
 		wait "$kid" 2>/dev/null
 	fi
 	sleeper=${own_sleeper:-$(command -v sleep)}
-	if [ -x "$tmp/dumpmod" ] && [ -n "$sleeper" ]; then
+	if [ -x "$tmp/dumpmod" ] && [ -n "$sleeper" ] && [ "$reads" = yes ]; then
 		cp "$sleeper" "$tmp/tlh-sleeper"
 		"$tmp/tlh-sleeper" 30 &
 		spid=$!
@@ -220,7 +232,9 @@ if [ "$static" = yes ]; then
 		    grep -q 'NEEDED.*libtlhelp32'; then
 			bad "the static demo still needs libtlhelp32.so"
 		fi
-		if ! "$tmp/demo-static" >"$tmp/run.log" 2>&1; then
+		if [ "$reads" = no ]; then
+			:
+		elif ! "$tmp/demo-static" >"$tmp/run.log" 2>&1; then
 			bad "readmem_demo (static) failed"
 			show "$tmp/run.log"
 		fi
@@ -270,6 +284,53 @@ if [ "$shared" = yes ] &&
 		bad "wchar16-self (built with tlhelp32-wchar16) failed"
 		show "$tmp/run.log"
 	fi
+fi
+
+# --- docs, and the ldconfig rule -------------------------------------------
+
+docdir=$(find "$dest" -type d -path '*/doc/libtlhelp32')
+if [ "$(printf '%s\n' "$docdir" | grep -c .)" -ne 1 ]; then
+	bad "expected one installed doc/libtlhelp32, found: ${docdir:-none}"
+else
+	for f in README.md NEWS examples/readmem_demo.c examples/regions.c; do
+		[ -f "$docdir/$f" ] || bad "$f not installed in $docdir"
+	done
+fi
+
+# make install's hook runs ldconfig only without DESTDIR, as root, into a
+# directory ldconfig searches (Makefile.am, LDCONFIG_RUN).  A stand-in
+# ldconfig lists $tmp/searched as searched and records being run.
+mkdir "$tmp/searched" "$tmp/other" || exit 99
+cat >"$tmp/ldconfig" <<EOF
+#!/bin/sh
+if [ "\$1" = -N ]; then
+	echo "$tmp/searched: (from test)"
+	echo "/nonexistent: (from test)"
+else
+	echo "\$*" >>"$tmp/ldconfig.ran"
+fi
+EOF
+chmod +x "$tmp/ldconfig"
+hook() {
+	rm -f "$tmp/ldconfig.ran"
+	$MAKE -s -C "$top_builddir" install-exec-hook LDCONFIG="$tmp/ldconfig" \
+		"$@" >"$tmp/hook.log" 2>&1 || bad "install-exec-hook $*"
+}
+hook DESTDIR="$dest" libdir="$tmp/searched"
+[ -e "$tmp/ldconfig.ran" ] && bad "ldconfig ran with DESTDIR set"
+hook DESTDIR= libdir="$tmp/other"
+[ -e "$tmp/ldconfig.ran" ] &&
+	bad "ldconfig ran for a directory it does not search"
+grep -q 'not searched by the dynamic linker' "$tmp/hook.log" ||
+	bad "no note for a libdir the dynamic linker does not search"
+hook DESTDIR= libdir="$tmp/searched"
+if [ "$(id -u)" = 0 ]; then
+	[ -e "$tmp/ldconfig.ran" ] ||
+		bad "ldconfig did not run as root for a searched libdir"
+else
+	[ -e "$tmp/ldconfig.ran" ] && bad "ldconfig ran though not root"
+	grep -q 'run ldconfig as root' "$tmp/hook.log" ||
+		bad "no note to run ldconfig as root"
 fi
 
 # --- uninstall --------------------------------------------------------------

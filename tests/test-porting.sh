@@ -29,6 +29,8 @@ set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 . "$top_srcdir/tests/installed.sh"
 sleeper=$top_builddir/tests/sleeper
+# A machine that refuses to read other processes: nothing to test.
+"$top_builddir/tests/can-read" || exit 77
 if [ ! -x "$sleeper" ]; then
 	echo "SKIP: $sleeper not built"
 	exit 77

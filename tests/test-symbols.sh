@@ -92,7 +92,32 @@ cat $headers |
 	sed -n -e "s/.*WINAPI[[:blank:]]\{1,\}\**\($ident\)[[:blank:]]*(.*/\1/p" \
 	    -e "s/.*TLHELP32_CRTAPI[[:blank:]]\{1,\}\($ident\)[[:blank:]]*(.*/\1/p" |
 	LC_ALL=C sort -u >"$tmp/header"
-sed 's/@@.*//' "$tmp/map" | LC_ALL=C sort -u >"$tmp/map-names"
+# The Windows-named functions (WINAPI) are exported twice, the second
+# time as tlhelp32_<name> at the same address, and <tlhelp32_prefix.h>
+# maps each name to it: for code built with -DTLHELP32_PREFIX beside
+# another Windows layer (libtlhelp32(7)).
+# shellcheck disable=SC2086
+cat $headers |
+	sed -e 's,/\*.*\*/,,g' -e '/\/\*/,/\*\//d' -e '/^[[:blank:]]*#/d' |
+	sed -n -e "s/.*WINAPI[[:blank:]]\{1,\}\**\($ident\)[[:blank:]]*(.*/\1/p" |
+	LC_ALL=C sort -u >"$tmp/winapi"
+prefix_h=$top_srcdir/include/tlhelp32_prefix.h
+awk 'NF >= 3 && $2 != "A" { print $3, $1 }' "$tmp/nm.raw" |
+	sed 's/@[^ ]*//' >"$tmp/addr"
+while read -r fn; do
+	alias=tlhelp32_$fn
+	grep -q "^$alias@@" "$tmp/map" ||
+		{ echo "FAIL: $alias (for $fn) is not in $map"; fail=1; }
+	a=$(awk -v n="$fn" '$1 == n { print $2 }' "$tmp/addr")
+	b=$(awk -v n="$alias" '$1 == n { print $2 }' "$tmp/addr")
+	[ -n "$a" ] && [ "$a" = "$b" ] ||
+		{ echo "FAIL: $alias is not $fn's address ($b, $a)"; fail=1; }
+	grep -Eq "^#define[[:blank:]]+$fn[[:blank:]]+$alias\$" "$prefix_h" ||
+		{ echo "FAIL: $prefix_h does not map $fn to $alias"; fail=1; }
+done <"$tmp/winapi"
+sed 's/^/tlhelp32_/' "$tmp/winapi" >"$tmp/aliases"
+sed 's/@@.*//' "$tmp/map" | LC_ALL=C sort -u |
+	grep -vxF -f "$tmp/aliases" >"$tmp/map-names"
 
 if [ ! -s "$tmp/header" ]; then
 	echo "FAIL: no function declarations found in $headers"

@@ -3,6 +3,8 @@
 # that parses, memory dumps by MODULE+OFFSET, errors and exit statuses.
 set -u
 th32="$top_builddir/tools/th32"
+# A machine that refuses to read other processes: nothing to test.
+"$top_builddir/tests/can-read" || exit 77
 fails=0
 tmp=$(mktemp -d) || exit 99
 child= wchild=
