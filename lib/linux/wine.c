@@ -62,13 +62,16 @@ tlh_wine_name(const char *argv0, size_t argv0_len, const char *comm,
 	/* comm is still the loader's own: no program yet */
 	if (!clen || (clen == llen && !strncmp(comm, loader, clen)))
 		return 0;
+	/* a comm with a '/' or '\' is no file name (a thread set it so) */
+	if (strpbrk(comm, "/\\"))
+		clen = 0;
 	/* argv[0] is comm, or continues the comm the kernel cut */
-	if (alen >= clen && !strncasecmp(a, comm, clen)) {
+	if (clen && alen >= clen && !strncasecmp(a, comm, clen)) {
 		*name = a;
 		return alen;
 	}
 	/* started without its ".exe" ("wine game"): comm has it whole */
-	if (clen < COMM_MAX && alen && alen < clen &&
+	if (clen && clen < COMM_MAX && alen && alen < clen &&
 	    !strncasecmp(a, comm, alen)) {
 		*name = comm;
 		return clen;
@@ -78,7 +81,7 @@ tlh_wine_name(const char *argv0, size_t argv0_len, const char *comm,
 		*name = a;
 		return alen;
 	}
-	if (clen < COMM_MAX) {
+	if (clen && clen < COMM_MAX) {
 		*name = comm;
 		return clen;
 	}
