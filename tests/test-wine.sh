@@ -28,7 +28,7 @@ num() { echo $(($1)); }
 
 start_program
 pid=$game
-"$list" "$pid" >"$tmp/list" || bad "wine-list $pid exits 0"
+wine_list "$pid" >"$tmp/list" || bad "wine-list $pid exits 0"
 field() { awk -F '\t' -v t="$1" -v n="$2" -v c="$3" '$1 == t && $4 == n { print $c; exit }' "$tmp/list"; }
 said() { awk -v n="$1" '$1 == "dll" && $2 == n { print "0x" $3 }' "$tmp/said"; }
 # ours PID: whether PID is a process of this test's WINEPREFIX
@@ -48,7 +48,7 @@ n=0
 for p in $(pgrep -x -f 'C:\\windows\\system32\\[a-z]*\.exe' 2>/dev/null); do
 	ours "$p" || continue
 	want=$(tr '\0' '\n' <"/proc/$p/cmdline" | head -n 1 | sed 's/.*\\//')
-	got=$("$list" "$p" | awk -F '\t' '$1 == "P" { print $2 }')
+	got=$(wine_list "$p" | awk -F '\t' '$1 == "P" { print $2 }')
 	[ -z "$got" ] && continue	# gone meanwhile
 	n=$((n + 1))
 	[ "$got" = "$want" ] && ok "pid $p (C:\\...\\$want) listed as $got" ||
@@ -60,7 +60,7 @@ n=0
 for p in $(pgrep -x 'wineserver|wineserver64'); do
 	ours "$p" || continue
 	n=$((n + 1))
-	got=$("$list" "$p" | awk -F '\t' '$1 == "P" { print $2 }')
+	got=$(wine_list "$p" | awk -F '\t' '$1 == "P" { print $2 }')
 	want=$(basename "$(readlink "/proc/$p/exe")")
 	[ "$got" = "$want" ] && ok "the native wineserver is listed as $got" ||
 		bad "wineserver $p listed as '$got', not '$want'"
@@ -165,7 +165,8 @@ fi
 
 # --- a file cut short under the running program --------------------------
 : >"$app/trunc.dll"
-if timeout 30 "$list" "$pid" >"$tmp/list"; then
+# (timeout runs no shell function)
+if timeout 60 ${WINE_LIST_WRAPPER:-} "$list" "$pid" >"$tmp/list"; then
 	ok "wine-list still works once trunc.dll's file is empty"
 else
 	bad "wine-list failed or hung once trunc.dll's file is empty"

@@ -31,7 +31,7 @@ why=$("$loader" --version 2>&1 >/dev/null) ||
 	skip "32-bit Wine cannot start here: $(echo "$why" | head -n 1)"
 
 start_program
-"$list" "$game" >"$tmp/list" || bad "wine-list exits 0"
+wine_list "$game" >"$tmp/list" || bad "wine-list exits 0"
 
 [ "$(awk -F '\t' '$1 == "P" { print $2 }' "$tmp/list")" = "$exe" ] &&
 	ok "Process32 lists it as $exe" || bad "Process32's name"

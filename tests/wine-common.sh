@@ -8,6 +8,10 @@ fails=0 checks=0
 ok() { checks=$((checks + 1)); printf 'ok: %s\n' "$1"; }
 bad() { checks=$((checks + 1)); printf 'FAIL: %s\n' "$1"; fails=$((fails + 1)); }
 skip() { echo "SKIP: $1"; exit 77; }
+[ "${WINE_TESTS:-yes}" = no ] &&
+	skip "WINE_TESTS=no (CI runs the Wine tests in a section of their own)"
+# wine_list ARGS: tests/wine-list, under $WINE_LIST_WRAPPER (valgrind) if set
+wine_list() { ${WINE_LIST_WRAPPER:-} "$list" "$@"; }
 
 # need_mingw: skip unless $cc and its objdump are there
 need_mingw() {
