@@ -159,6 +159,11 @@ grep -q '/ntdll\.so$' "$tmp/paths" && ok "Wine's ntdll.so follows" ||
 if out=$("$th32" read "$pid" "$exe+0x0" 2 2>"$tmp/th32err"); then
 	echo "$out" | grep -q 'MZ' && ok "th32 read PID '$exe+0x0' 2 reads MZ" ||
 		bad "th32 read '$exe+0x0': $out"
+	at=$(printf '0x%x' $(($(field M "$exe" 2) + 0x1000)))
+	a=$("$th32" read "$pid" "$exe+0x1000" 16) b=$("$th32" read "$pid" "$at" 16)
+	[ -n "$a" ] && [ "$a" = "$b" ] &&
+		ok "th32 read PID '$exe+0x1000' 16 reads what $at holds" ||
+		bad "th32 read '$exe+0x1000' 16: '$a', at $at: '$b'"
 else
 	echo "SKIP: th32 read does not take MODULE+OFFSET: $(head -n 1 "$tmp/th32err")"
 fi
