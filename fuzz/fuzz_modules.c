@@ -2,7 +2,8 @@
  * fuzz_modules.c - the module list's reading of maps text: collect(),
  * which turns the mappings into objects, clean_path(), which undoes the
  * kernel's escapes in a name ("\012" for a newline, " (deleted)" for a
- * file that is gone), and add_object(), which makes the snapshot's record.
+ * file that is gone), add_object(), which makes the snapshot's record, and
+ * run_end(), which finds where the mappings around an address end.
  *
  * They are static in lib/linux/modules.c, so this file includes it; the
  * rest of the library it calls is fuzz/snapstub.c.  Nothing here opens the
@@ -61,12 +62,14 @@ unescape(const char *name, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct objects os = { NULL, 0, 0 };
+	struct objects os = { NULL, 0, 0, NULL, 0, 0 };
 	struct tlh_snapshot snap;
 	const struct tlh_module_rec *rec;
 	const char *text = (const char *)data, *nl, *slash, *name, *path;
 	size_t pos = 0, len, i, files = 0;
 	struct tlh_vma v;
+	uintptr_t last_end = 0;
+	int sorted = 1;
 	char *want;
 
 	while (pos < size) {
@@ -75,6 +78,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!tlh_maps_parse_line(text + pos,
 					 len < HEAD_MAX ? len : HEAD_MAX, &v)) {
 			fuzz_check(collect(&v, &os) == 0);
+			sorted = sorted && v.start >= last_end;
+			last_end = v.end;
 			files += v.inode && v.name_len && v.name[0] == '/' &&
 				 !v.offset;
 			/* the newest object: this mapping's, if it made one */
@@ -94,6 +99,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pos += len + (nl ? 1 : 0);
 	}
 	fuzz_check(os.n == files);
+	/* the runs of mappings without a hole: in order, apart, and each
+	 * object's first mapping inside one where the input's mappings came
+	 * in address order, as the kernel's do, (find_images() cuts an image
+	 * at its run's end) */
+	for (i = 0; i < os.nruns; i++) {
+		fuzz_check(os.runs[i].start < os.runs[i].end);
+		fuzz_check(!i || os.runs[i - 1].end < os.runs[i].start);
+	}
+	for (i = 0; sorted && i < os.n; i++)
+		fuzz_check(run_end(&os, os.o[i].base) >= os.o[i].first_end);
 
 	memset(&snap, 0, sizeof(snap));
 	for (i = 0; i < os.n; i++) {
@@ -118,5 +133,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < os.n; i++)
 		free(os.o[i].path);
 	free(os.o);
+	free(os.runs);
 	return 0;
 }

@@ -1,8 +1,9 @@
 /*
  * snapstub.c - what lib/linux/modules.c and tasks.c need from the rest of
  * the library, for the fuzz targets that include them: a snapshot that
- * only collects strings and records, and a tlh_os_reach() that lets every
- * process be read.  The real ones would pull in the whole library.
+ * only collects strings and records, a tlh_os_reach() that lets every
+ * process be read, and a tlh_os_read() that reads no byte of any (the PE
+ * header parser has a target of its own, fuzz_pe.c).  The real ones would pull in the whole library.
  */
 #include "config.h"
 
@@ -18,6 +19,22 @@ int
 tlh_os_reach(pid_t pid)
 {
 	return pid > 0 ? 0 : -ESRCH;
+}
+
+int
+tlh_os_read(pid_t pid, uintptr_t src, void *dst, size_t n)
+{
+	(void)pid;
+	(void)src;
+	(void)dst;
+	(void)n;
+	return -EIO;
+}
+
+uintptr_t
+tlh_os_user_top(void)
+{
+	return (uintptr_t)1 << (sizeof(uintptr_t) == 8 ? 47 : 31);
 }
 
 long

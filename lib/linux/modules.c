@@ -14,6 +14,17 @@
  * the object whose file is the exe link's (device and inode), comes first;
  * the rest follow in address order.  Memory with no file behind it
  * ([vdso], anonymous mappings) is not a module.
+ *
+ * A Wine process (see wine_process()) runs Windows programs: its PE images
+ * are its modules as Windows lists them, and come before its ELF objects.
+ * Wine maps an image as several pieces, file-backed and anonymous, so an
+ * image is found by its headers alone: a private mapping of a file at
+ * offset 0 whose first page in the target is a PE header (pe.c), read with
+ * the library's all-or-nothing read.  Its size is the header's SizeOfImage,
+ * cut short where the mappings from its base end (a hole) or where user
+ * space ends: a header that lies never makes an entry cover memory that is
+ * not mapped.  A header that no longer parses (the program rewrote it) is
+ * no module.  The program's own image (not a DLL) comes first.
  */
 #include "config.h"
 
@@ -21,6 +32,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
@@ -28,6 +40,8 @@
 
 #include "maps.h"
 #include "os.h"
+#include "pe.h"
+#include "wine.h"
 #include "procfs.h"
 #include "../snapshot.h"
 
@@ -41,13 +55,29 @@ struct object {
 	uint32_t major;
 	uint32_t minor;
 	char *path;		/* unescaped, without " (deleted)" */
-	int elf_class;		/* 1: 32-bit, 2: 64-bit, 0: not ELF */
+	int elf_class;		/* 1: 32-bit, 2: 64-bit, 0: not ELF, or
+				 * OBJ_MZ: starts with "MZ" */
+	int shared;		/* its offset-0 mapping is MAP_SHARED */
+	int pe;			/* a PE image; then: */
+	struct tlh_pe hdr;	/* its headers as the target holds them */
+};
+
+#define OBJ_MZ		3
+#define IS_ELF(o)	((o)->elf_class == 1 || (o)->elf_class == 2)
+
+/* A run of mappings with no hole between them. */
+struct run {
+	uintptr_t start;
+	uintptr_t end;
 };
 
 struct objects {
 	struct object *o;
 	size_t n;
 	size_t alloc;
+	struct run *runs;
+	size_t nruns;
+	size_t runs_alloc;
 };
 
 /*
@@ -81,7 +111,24 @@ collect(const struct tlh_vma *vma, void *arg)
 {
 	struct objects *os = arg;
 	struct object *o, *grown;
+	struct run *r;
 
+	r = os->nruns ? &os->runs[os->nruns - 1] : NULL;
+	if (r && r->end == vma->start) {
+		r->end = vma->end;
+	} else if (!r || r->end < vma->start) {	/* (maps come in order) */
+		if (os->nruns == os->runs_alloc) {
+			os->runs_alloc = os->runs_alloc ? os->runs_alloc * 2 :
+							  32;
+			r = realloc(os->runs, os->runs_alloc * sizeof(*r));
+			if (!r)
+				return -ENOMEM;
+			os->runs = r;
+		}
+		r = &os->runs[os->nruns++];
+		r->start = vma->start;
+		r->end = vma->end;
+	}
 	if (!vma->inode || !vma->name_len || vma->name[0] != '/')
 		return 0;
 	if (vma->offset) {
@@ -107,6 +154,8 @@ collect(const struct tlh_vma *vma, void *arg)
 	o->major = vma->major;
 	o->minor = vma->minor;
 	o->elf_class = 0;
+	o->shared = !!(vma->flags & TLH_VMA_SHARED);
+	o->pe = 0;
 	o->path = clean_path(vma->name, vma->name_len);
 	if (!o->path)
 		return -ENOMEM;
@@ -116,10 +165,15 @@ collect(const struct tlh_vma *vma, void *arg)
 
 #define ELF_BATCH	256	/* headers read per system call */
 
-/* 1 or 2 (ELFCLASS32, ELFCLASS64) if @hdr starts an ELF file, else 0. */
+/*
+ * 1 or 2 (ELFCLASS32, ELFCLASS64) if @hdr starts an ELF file, OBJ_MZ if it
+ * starts as a PE image does, else 0.
+ */
 static int
 class_of(const unsigned char *hdr)
 {
+	if (hdr[0] == 'M' && hdr[1] == 'Z')
+		return OBJ_MZ;
 	if (memcmp(hdr, "\177ELF", 4) || (hdr[4] != 1 && hdr[4] != 2))
 		return 0;
 	return hdr[4];
@@ -305,12 +359,153 @@ add_object(struct tlh_snapshot *s, const struct object *o)
 	return 0;
 }
 
+/* The last component of @path. */
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * Whether the process runs Wine: its executable is one of Wine's loaders
+ * (tlh_wine_is_loader()), or it maps Wine's ELF side of ntdll (ntdll.so),
+ * as Proton's and other builds with a loader of another name do.
+ */
+static int
+wine_process(int dir, const struct objects *os)
+{
+	char link[4097];
+	ssize_t len = -1;
+	size_t i;
+
+	if (dir >= 0)
+		len = readlinkat(dir, "exe", link, sizeof(link) - 1);
+	if (len > 0) {
+		link[len] = '\0';
+		if (tlh_wine_is_loader(link))
+			return 1;
+	}
+	for (i = 0; i < os->n; i++)
+		if (IS_ELF(&os->o[i]) &&
+		    !strcmp(base_name(os->o[i].path), "ntdll.so"))
+			return 1;
+	return 0;
+}
+
+/* The end of the run of mappings holding @addr, or @addr if none does. */
+static uintptr_t
+run_end(const struct objects *os, uintptr_t addr)
+{
+	size_t lo = 0, hi = os->nruns, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (os->runs[mid].end <= addr)
+			lo = mid + 1;
+		else if (os->runs[mid].start > addr)
+			hi = mid;
+		else
+			return os->runs[mid].end;
+	}
+	return addr;
+}
+
+/*
+ * Which objects are PE images: a private offset-0 mapping (a view of a
+ * file as data is shared, or holds no image) that starts with "MZ" and
+ * whose first page in the target parses as PE headers.  An image's end is
+ * its base plus SizeOfImage, cut at the first hole after the base and at
+ * the top of user space.
+ */
+static void
+find_images(pid_t pid, struct objects *os)
+{
+	unsigned char hdr[TLH_PE_HEADER_MAX];
+	uintptr_t top = tlh_os_user_top(), end, limit;
+	struct object *o;
+	size_t i, len;
+
+	for (i = 0; i < os->n; i++) {
+		o = &os->o[i];
+		if (o->elf_class != OBJ_MZ || o->shared)
+			continue;
+		len = o->first_end - o->base;
+		if (len > sizeof(hdr))
+			len = sizeof(hdr);
+		if (tlh_os_read(pid, o->base, hdr, len) ||
+		    tlh_pe_parse(hdr, len, &o->hdr))
+			continue;
+		limit = run_end(os, o->base);
+		if (limit > top)
+			limit = top;
+		end = o->base + o->hdr.size_of_image;
+		if (end < o->base || end > limit)
+			end = limit;
+		o->end = end;
+		o->pe = 1;
+	}
+}
+
+/*
+ * The program's own image: the first that is not a DLL and whose name
+ * begins as the process's comm (which Wine sets to the program's name)
+ * does, else the first that is not a DLL; os->n if there is none.
+ */
+static size_t
+main_image(int dir, const struct objects *os)
+{
+	char comm[17];
+	size_t i, first = os->n, clen = 0;
+	ssize_t len = -1;
+	int fd;
+
+	fd = dir < 0 ? -1 : openat(dir, "comm", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		len = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+	}
+	if (len > 0) {
+		clen = (size_t)len;
+		if (comm[clen - 1] == '\n')
+			clen--;
+	}
+	for (i = 0; i < os->n; i++) {
+		if (!os->o[i].pe || os->o[i].hdr.dll)
+			continue;
+		if (first == os->n)
+			first = i;
+		if (clen && !strncasecmp(base_name(os->o[i].path), comm, clen))
+			return i;
+	}
+	return first;
+}
+
+/*
+ * Whether a PE image is listed: on 64-bit Windows, TH32CS_SNAPMODULE from
+ * a 64-bit caller gives a WOW64 process's 64-bit modules, its program's
+ * image among them, and TH32CS_SNAPMODULE32 its 32-bit ones.  So: the
+ * program's image with either flag (with TH32CS_SNAPMODULE32 only if it
+ * is PE32), other PE32+ images with TH32CS_SNAPMODULE, PE32 images with
+ * TH32CS_SNAPMODULE32.
+ */
+static int
+image_listed(const struct object *o, int is_main, int all, int only32)
+{
+	int pe32 = o->hdr.magic == TLH_PE_MAGIC32;
+
+	if (is_main)
+		return all || (only32 && pe32);
+	return pe32 ? only32 : all;
+}
+
 int
 tlh_os_snap_modules(struct tlh_snapshot *s, pid_t pid, int all, int only32)
 {
-	struct objects os = { NULL, 0, 0 };
+	struct objects os = { NULL, 0, 0, NULL, 0, 0 };
 	struct stat exe;
-	size_t i, main_i;
+	size_t i, main_i, main_pe;
 	int ret, dir, have_exe = 0, bits32;
 
 	dir = tlh_procfs_open(pid, "");
@@ -323,11 +518,30 @@ tlh_os_snap_modules(struct tlh_snapshot *s, pid_t pid, int all, int only32)
 	elf_classes(pid, dir, &os);
 	main_i = os.n;
 	for (i = 0; i < os.n; i++) {
-		if (main_i == os.n && have_exe && os.o[i].elf_class &&
+		if (main_i == os.n && have_exe && IS_ELF(&os.o[i]) &&
 		    os.o[i].inode == (uint64_t)exe.st_ino &&
 		    os.o[i].major == major(exe.st_dev) &&
 		    os.o[i].minor == minor(exe.st_dev))
 			main_i = i;
+	}
+	main_pe = os.n;
+	if (wine_process(dir, &os)) {
+		find_images(pid, &os);
+		main_pe = main_image(dir, &os);
+		if (main_pe < os.n &&
+		    image_listed(&os.o[main_pe], 1, all, only32)) {
+			ret = add_object(s, &os.o[main_pe]);
+			if (ret)
+				goto out;
+		}
+		for (i = 0; i < os.n; i++) {
+			if (i == main_pe || !os.o[i].pe ||
+			    !image_listed(&os.o[i], 0, all, only32))
+				continue;
+			ret = add_object(s, &os.o[i]);
+			if (ret)
+				goto out;
+		}
 	}
 	/* The target's word size is its executable's. */
 	bits32 = main_i < os.n && os.o[main_i].elf_class == 1;
@@ -339,7 +553,7 @@ tlh_os_snap_modules(struct tlh_snapshot *s, pid_t pid, int all, int only32)
 			goto out;
 	}
 	for (i = 0; i < os.n; i++) {
-		if (i == main_i || !os.o[i].elf_class)
+		if (i == main_i || !IS_ELF(&os.o[i]))
 			continue;
 		ret = add_object(s, &os.o[i]);
 		if (ret)
@@ -351,5 +565,6 @@ out:
 	for (i = 0; i < os.n; i++)
 		free(os.o[i].path);
 	free(os.o);
+	free(os.runs);
 	return ret;
 }

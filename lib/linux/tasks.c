@@ -21,6 +21,7 @@
 
 #include "os.h"
 #include "stat.h"
+#include "wine.h"
 #include "../snapshot.h"
 
 #define COMM_MAX	15	/* the kernel truncates comm to this */
@@ -108,7 +109,35 @@ read_stat(int dirfd, const char *name, struct tlh_stat *st)
 }
 
 /*
- * The executable's file name: the exe link's last component when the link
+ * A Wine process's name: the Windows program's file name (wine.c), from
+ * its cmdline and comm.  0 if it has none yet; else 1 with *@off set to
+ * the string's offset (or -ENOMEM).  @loader is the exe link's last
+ * component.
+ */
+static int
+add_wine_name(struct tlh_snapshot *s, int procfd, const char *pid_name,
+	      const struct tlh_stat *st, const char *loader, long *off)
+{
+	char buf[4097], path[32];
+	const char *name;
+	ssize_t len;
+	size_t n;
+
+	len = read_at(procfd, in_dir(path, pid_name, "cmdline"), buf,
+		      sizeof(buf) - 1);
+	if (len < 0)
+		len = 0;
+	buf[len] = '\0';
+	n = tlh_wine_name(buf, (size_t)len, st->comm, loader, &name);
+	if (!n)
+		return 0;
+	*off = tlh_snap_add_string(s, name, n);
+	return 1;
+}
+
+/*
+ * The executable's file name: for a Wine process the Windows program's
+ * (add_wine_name()); else the exe link's last component when the link
  * can be read; else comm, or argv[0]'s last component when comm was cut
  * short and argv[0] continues it; else the pid.  Never empty.
  */
@@ -119,6 +148,7 @@ add_exe_name(struct tlh_snapshot *s, int procfd, const char *pid_name,
 	char buf[4097], path[32], *base;
 	size_t clen = strlen(st->comm);
 	ssize_t len;
+	long off;
 
 	len = readlinkat(procfd, in_dir(path, pid_name, "exe"), buf,
 			 sizeof(buf) - 1);
@@ -128,6 +158,9 @@ add_exe_name(struct tlh_snapshot *s, int procfd, const char *pid_name,
 			buf[len -= 10] = '\0';
 		base = strrchr(buf, '/');
 		base = base ? base + 1 : buf;
+		if (*base && tlh_wine_is_loader(buf) &&
+		    add_wine_name(s, procfd, pid_name, st, base, &off))
+			return off;
 		if (*base)
 			return tlh_snap_add_string(s, base, strlen(base));
 	}
