@@ -1369,7 +1369,8 @@ theirs_intact(const int *fd, int n, const char *when)
 static int
 stolen_fn(void *arg)
 {
-	size_t n = 16 * pg + 100;
+	/* past 128 KiB: a read the maps check, with kept descriptors */
+	size_t n = 40 * pg + 100;
 	unsigned char *mem = mmap(NULL, n, RW, MAP_PRIVATE | MAP_ANONYMOUS,
 				  -1, 0);
 	int theirs[THEIRS_MAX], ntheirs = 0, hold[2], fd, top = 0, ret, i;
