@@ -1055,6 +1055,7 @@ START_TEST(pid_reuse_during_read)
 	pthread_t thread;
 	int hold[2], memfd, ret;
 	SIZE_T got = COUNT_UNSET;
+	unsigned char b;
 	BOOL ok;
 
 	if (geteuid() != 0 || access(NS_LAST_PID, W_OK)) {
@@ -1103,6 +1104,9 @@ START_TEST(pid_reuse_during_read)
 	}
 	ret = pthread_create(&thread, NULL, reuse_handler, &r);
 	ck_assert_int_eq(ret, 0);
+	/* a program that has read before: the library knows its reads work,
+	 * and takes the path of reads up to 128 KiB */
+	ck_assert(Toolhelp32ReadProcessMemory(0, &n, &b, 1, NULL));
 	ok = Toolhelp32ReadProcessMemory((DWORD)r.first, r.mem, r.dst + 8, n,
 					 &got);
 	pthread_join(thread, NULL);

@@ -163,6 +163,13 @@ classify(pid_t pid, int err)
 }
 
 /*
+ * process_vm_readv() has copied something: it works here, and read_probed()
+ * may touch a destination before its first call (no fallback to
+ * /proc/<pid>/mem will have to start afresh after that).
+ */
+static int pvr_works;
+
+/*
  * process_vm_readv() of @t's process, @local and @remote having a free
  * first element for the token: with a token, it is read there first, in
  * the same call.  Returns the bytes of data copied (the token's not
@@ -176,9 +183,13 @@ token_pvr(const struct tlh_target *t, struct iovec *local, size_t nl,
 {
 	ssize_t got;
 
-	if (!t->token_addr)
-		return process_vm_readv(t->pid, local + 1, nl, remote + 1, nr,
-					0);
+	if (!t->token_addr) {
+		got = process_vm_readv(t->pid, local + 1, nl, remote + 1, nr,
+				       0);
+		if (got >= 0 && !pvr_works)
+			__atomic_store_n(&pvr_works, 1, __ATOMIC_RELAXED);
+		return got;
+	}
 	local[0].iov_base = token_seen;
 	local[0].iov_len = sizeof(token_seen);
 	remote[0].iov_base = (void *)t->token_addr;
@@ -186,6 +197,8 @@ token_pvr(const struct tlh_target *t, struct iovec *local, size_t nl,
 	got = process_vm_readv(t->pid, local, nl + 1, remote, nr + 1, 0);
 	if (got < 0)
 		return got;
+	if (!pvr_works)
+		__atomic_store_n(&pvr_works, 1, __ATOMIC_RELAXED);
 	if ((size_t)got < sizeof(token_seen) ||
 	    memcmp(token_seen, t->token, sizeof(token_seen)))
 		return -2;
@@ -1100,6 +1113,7 @@ read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	/* A count that cannot ride, a process not found readable, and
 	 * anything else out of the way is read_large()'s to sort out. */
 	if (pg * (PROBES_MAX - 1) < PROBED_MAX || !populate_works() ||
+	    !__atomic_load_n(&pvr_works, __ATOMIC_RELAXED) ||
 	    (c->at && !c->ok && !count_rides(c, src, n)) ||
 	    (!apart(src, n, (uintptr_t)dst, n) && shares_memory(self, t->pid)))
 		return read_large(t, src, dst, n, c);
