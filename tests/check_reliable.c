@@ -1055,6 +1055,7 @@ START_TEST(pid_reuse_during_read)
 	pthread_t thread;
 	int hold[2], memfd, ret;
 	SIZE_T got = COUNT_UNSET;
+	unsigned char b;
 	BOOL ok;
 
 	if (geteuid() != 0 || access(NS_LAST_PID, W_OK)) {
@@ -1103,6 +1104,9 @@ START_TEST(pid_reuse_during_read)
 	}
 	ret = pthread_create(&thread, NULL, reuse_handler, &r);
 	ck_assert_int_eq(ret, 0);
+	/* a program that has read before: the library knows its reads work,
+	 * and takes the path of reads up to 128 KiB */
+	ck_assert(Toolhelp32ReadProcessMemory(0, &n, &b, 1, NULL));
 	ok = Toolhelp32ReadProcessMemory((DWORD)r.first, r.mem, r.dst + 8, n,
 					 &got);
 	pthread_join(thread, NULL);
@@ -1369,7 +1373,8 @@ theirs_intact(const int *fd, int n, const char *when)
 static int
 stolen_fn(void *arg)
 {
-	size_t n = 16 * pg + 100;
+	/* past 128 KiB: a read the maps check, with kept descriptors */
+	size_t n = 40 * pg + 100;
 	unsigned char *mem = mmap(NULL, n, RW, MAP_PRIVATE | MAP_ANONYMOUS,
 				  -1, 0);
 	int theirs[THEIRS_MAX], ntheirs = 0, hold[2], fd, top = 0, ret, i;

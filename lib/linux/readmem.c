@@ -4,10 +4,12 @@
  * The promise: when the call fails, the caller's buffer holds exactly what
  * it held before.  Two paths keep it.
  *
- * A read within one source page into one destination page is one
- * process_vm_readv() straight into the buffer: the kernel pins that source
- * page once and copies it whole or not at all, so nothing partial can be
- * left behind, and it costs exactly a raw read.
+ * A read within one source page is one process_vm_readv() straight into
+ * the buffer: the kernel pins that source page once and copies it whole
+ * or not at all, so nothing partial can be left behind, and into one
+ * destination page it costs exactly a raw read.  A destination that
+ * spans pages is first checked writable, all of it, by one
+ * MADV_POPULATE_WRITE (page_writable()).
  *
  * Other small reads (up to SMALL_MAX bytes) take one process_vm_readv()
  * with two passes over the source.  Pass one copies the whole range into this
@@ -22,12 +24,17 @@
  * then delivered from the private buffer, so a race never leaves part of
  * the data behind either.  Pass two writes the destination's pages last
  * page first; when the destination spans several pages, all but its last
- * are first checked writable (page_writable()), so pass two can only fault
- * on the page it writes first, before any byte is stored.  Cost: one
- * system call, as a raw read, plus one extra small copy; plus one check
- * per extra page of a destination that crosses page boundaries.
+ * are first checked writable, so pass two can only fault on the page it
+ * writes first, before any byte is stored.  Cost: one system call, as a
+ * raw read, plus one extra small copy; plus one MADV_POPULATE_WRITE when
+ * the destination crosses a page boundary.
  *
- * Large reads check first and copy once: a one-byte probe of the first
+ * Reads up to PROBED_MAX bytes (read_probed()) check the destination with
+ * one MADV_POPULATE_WRITE and then make one process_vm_readv() that reads
+ * a byte of every source page before the data: a source page that cannot
+ * be read stops the kernel before it reaches the buffer.
+ *
+ * Larger reads check first and copy once: a one-byte probe of the first
  * byte, the target's maps over the range (PROCMAP_QUERY or the text), a
  * one-byte probe of the last page of each mapping (what maps cannot show:
  * device memory, [vvar], a file shorter than its mapping), the caller's own
@@ -90,6 +97,7 @@
 #define DST_PAGES_MAX	(SMALL_MAX / 4096u + 1)
 #define PROBES_MAX	64		/* one-byte probes per system call */
 #define CHUNK_MAX	((size_t)1 << 30)	/* within MAX_RW_COUNT */
+#define PROBED_MAX	(128u << 10)	/* or less: read_probed() */
 #define POPULATE_MAX	(64u << 10)	/* destinations checked page by page */
 
 /*
@@ -116,10 +124,19 @@ tlh_os_self(void)
 	return getpid();
 }
 
+/* The page size, asked for once: sysconf() shows in the profile of a
+ * small read. */
 static size_t
 page_size(void)
 {
-	return (size_t)sysconf(_SC_PAGESIZE);
+	static size_t pg;
+	size_t p = __atomic_load_n(&pg, __ATOMIC_RELAXED);
+
+	if (!p) {
+		p = (size_t)sysconf(_SC_PAGESIZE);
+		__atomic_store_n(&pg, p, __ATOMIC_RELAXED);
+	}
+	return p;
 }
 
 /*
@@ -146,6 +163,13 @@ classify(pid_t pid, int err)
 }
 
 /*
+ * process_vm_readv() has copied something: it works here, and read_probed()
+ * may touch a destination before its first call (no fallback to
+ * /proc/<pid>/mem will have to start afresh after that).
+ */
+static int pvr_works;
+
+/*
  * process_vm_readv() of @t's process, @local and @remote having a free
  * first element for the token: with a token, it is read there first, in
  * the same call.  Returns the bytes of data copied (the token's not
@@ -159,9 +183,13 @@ token_pvr(const struct tlh_target *t, struct iovec *local, size_t nl,
 {
 	ssize_t got;
 
-	if (!t->token_addr)
-		return process_vm_readv(t->pid, local + 1, nl, remote + 1, nr,
-					0);
+	if (!t->token_addr) {
+		got = process_vm_readv(t->pid, local + 1, nl, remote + 1, nr,
+				       0);
+		if (got >= 0 && !pvr_works)
+			__atomic_store_n(&pvr_works, 1, __ATOMIC_RELAXED);
+		return got;
+	}
 	local[0].iov_base = token_seen;
 	local[0].iov_len = sizeof(token_seen);
 	remote[0].iov_base = (void *)t->token_addr;
@@ -169,6 +197,8 @@ token_pvr(const struct tlh_target *t, struct iovec *local, size_t nl,
 	got = process_vm_readv(t->pid, local, nl + 1, remote, nr + 1, 0);
 	if (got < 0)
 		return got;
+	if (!pvr_works)
+		__atomic_store_n(&pvr_works, 1, __ATOMIC_RELAXED);
 	if ((size_t)got < sizeof(token_seen) ||
 	    memcmp(token_seen, t->token, sizeof(token_seen)))
 		return -2;
@@ -354,16 +384,23 @@ page_writable(uintptr_t addr)
 		       FUTEX_OP(FUTEX_OP_ADD, 0, FUTEX_OP_CMP_EQ, 0)) >= 0;
 }
 
-/* 0 if every page of [dst, dst + n) takes a write, else -EFAULT. */
+/*
+ * 0 if every page of [dst, dst + n) takes a write, else -EFAULT: one
+ * MADV_POPULATE_WRITE over them all (it asks each page what
+ * page_writable() asks), or page by page.
+ */
 static int
 dest_writable(uintptr_t dst, size_t n)
 {
 	size_t pg = page_size();
-	uintptr_t p;
+	uintptr_t p = dst & ~(pg - 1);
 
 	if (!n)
 		return 0;
-	for (p = dst & ~(pg - 1); p < dst + n; p += pg)
+	if (populate_works())
+		return madvise((void *)p, ((dst + n + pg - 1) & ~(pg - 1)) - p,
+			       MADV_POPULATE_WRITE) ? -EFAULT : 0;
+	for (; p < dst + n; p += pg)
 		if (!page_writable(p < dst ? dst : p))
 			return -EFAULT;
 	return 0;
@@ -500,11 +537,14 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	}
 
 	/*
-	 * One source page and one destination page, apart: the kernel pins
-	 * the source page once and copies it whole or not at all, so one
-	 * pass straight into the buffer is all or nothing by itself.
+	 * One source page, apart from the destination: the kernel pins the
+	 * source page once and copies it whole or not at all, so one pass
+	 * straight into the buffer is all or nothing by itself, once a
+	 * destination of several pages is known to take the write (one
+	 * MADV_POPULATE_WRITE; a scanner's malloc'd buffer).
 	 */
-	if (one_page(src, n, pg) && one_page(d, n, pg) && apart(src, n, d, n)) {
+	if (one_page(src, n, pg) && apart(src, n, d, n) &&
+	    (one_page(d, n, pg) || !dest_writable(d, n))) {
 		/* One byte alone would leave nothing to prove its page: the
 		 * count then takes a byte of its own. */
 		if (k && n == 1) {
@@ -795,12 +835,11 @@ check_source(pid_t pid, uintptr_t src, size_t n, struct count *c,
 static int
 check_dest(pid_t self, uintptr_t d, size_t n)
 {
-	uintptr_t dend = d + n, pg = page_size(), a = d & ~(pg - 1);
+	uintptr_t dend = d + n;
 	int ret;
 
 	if (n <= POPULATE_MAX && populate_works())
-		return madvise((void *)a, ((dend + pg - 1) & ~(pg - 1)) - a,
-			       MADV_POPULATE_WRITE) ? -EFAULT : 0;
+		return dest_writable(d, n);
 	ret = tlh_maps_check(self, d, dend, TLH_VMA_WRITE, check_dest_vma,
 			     &dend);
 	if (!ret)
@@ -935,6 +974,39 @@ pin_check(int fd)
 }
 
 /*
+ * A read of another process by pid is pinned to the process it began
+ * with: its own pidfd, or -1 where @t has a pidfd or start time already,
+ * or is the caller; -ESRCH when that process is gone.
+ */
+static int
+pin_target(const struct tlh_target *t, pid_t self)
+{
+	if (t->pid == self || t->pidfd >= 0 || t->start)
+		return -1;
+	return pin_open(t->pid);
+}
+
+/*
+ * After the copy: a copy that succeeded, or found another token or no
+ * process, fails with -ESRCH when the process it began with (pinned by
+ * @pin, or @t's own pidfd or start time) is gone, or -EIO for a read by
+ * pid.  Closes @pin.
+ */
+static int
+pin_release(const struct tlh_target *t, pid_t self, int pin, int ret)
+{
+	if (t->pid != self && (!ret || ret == -ESRCH || ret == -EPERM) &&
+	    (pin >= 0 ? pin_check(pin) :
+	     t->pidfd >= 0 || t->start ? tlh_os_target_alive(t) : 0))
+		ret = -ESRCH;
+	if (ret == -ESRCH && !t->start)
+		ret = -EIO;	/* by pid: changed during the read */
+	if (pin >= 0)
+		close(pin);
+	return ret;
+}
+
+/*
  * Large reads check first and copy once.  The pid is looked up by every
  * step, so the copy takes again the token the source's check took, and
  * the process that passed the check is pinned until the copy ends: by the
@@ -967,11 +1039,9 @@ read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		ret = count_check(c);
 	if (ret)
 		return ret;
-	if (other && t->pidfd < 0 && !t->start) {
-		pin = pin_open(pid);
-		if (pin == -ESRCH)
-			return -EIO;	/* gone since its source was checked */
-	}
+	pin = pin_target(t, self);
+	if (pin == -ESRCH)
+		return -EIO;	/* gone since its source was checked */
 	if (other && !tt.token_addr && tok.addr) {
 		tt.token_addr = tok.addr;
 		memcpy(tt.token, tok.bytes, sizeof(tt.token));
@@ -1007,21 +1077,95 @@ read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		}
 	}
 done:
-	/*
-	 * Then it was one process from the check to the end.  A copy that
-	 * found another token, or no process (or, its pid reused, one
-	 * without an address space), means it changed during the read.
-	 */
-	if (other && (!ret || ret == -ESRCH || ret == -EPERM) &&
-	    (pin >= 0 ? pin_check(pin) :
-	     t->pidfd >= 0 || t->start ? tlh_os_target_alive(t) : 0))
-		ret = -ESRCH;
-	if (ret == -ESRCH && !t->start)
-		ret = -EIO;	/* by pid: changed during the read */
+	/* Then it was one process from the check to the end. */
+	return pin_release(t, self, pin, ret);
 out:
 	if (pin >= 0)
 		close(pin);
 	return ret;
+}
+
+/*
+ * Reads up to PROBED_MAX bytes, in two system calls: one
+ * MADV_POPULATE_WRITE over the destination, then one process_vm_readv()
+ * that takes the token, a byte of every source page (the first into the
+ * count, where it rides), and then the data, straight into the buffer.
+ * The kernel copies in order and stops at the first fault, so a source
+ * page that cannot be read stops it before the buffer is reached: the
+ * same check as the maps', made by the kernel's own page walk, and it
+ * sees guard regions too.  A read by pid is pinned, as read_large()'s
+ * is, from before the destination is touched (its faults may take any
+ * time) to after the copy.  Past PROBED_MAX, the per-page probes cost more than the maps query.
+ * Whatever fails before the data is found out again by read_large(), in
+ * Windows' order.
+ */
+static int
+read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
+	    struct count *c)
+{
+	struct iovec local[4], remote[2 + PROBES_MAX];
+	size_t pg = page_size(), np = 0, nl = 1, k = 0;
+	pid_t self = tlh_fdcache_self();
+	uintptr_t p;
+	ssize_t got;
+	int pin, ret;
+
+	/* A count that cannot ride, a process not found readable, and
+	 * anything else out of the way is read_large()'s to sort out. */
+	if (pg * (PROBES_MAX - 1) < PROBED_MAX || !populate_works() ||
+	    !__atomic_load_n(&pvr_works, __ATOMIC_RELAXED) ||
+	    (c->at && !c->ok && !count_rides(c, src, n)) ||
+	    (!apart(src, n, (uintptr_t)dst, n) && shares_memory(self, t->pid)))
+		return read_large(t, src, dst, n, c);
+	/* The cache's entry of a process keeps a pidfd of it, which makes
+	 * the pin's cost half (fdcache.c). */
+	if (t->pid != self && t->pidfd < 0 && !t->start &&
+	    tlh_fdcache_get_unchecked(t->pid, TLH_FD_MAPS) >= 0)
+		tlh_fdcache_unlock();
+	pin = pin_target(t, self);
+	if (pin == -ESRCH || dest_writable((uintptr_t)dst, n)) {
+		if (pin >= 0)
+			close(pin);
+		return read_large(t, src, dst, n, c);
+	}
+
+	for (p = src; p < src + n; p = (p & ~(pg - 1)) + pg) {
+		remote[1 + np].iov_base = (void *)p;
+		remote[1 + np++].iov_len = 1;
+	}
+	remote[1 + np].iov_base = (void *)src;
+	remote[1 + np].iov_len = n;
+	if (count_rides(c, src, n)) {
+		local[nl].iov_base = c->at;
+		local[nl++].iov_len = 1;
+		k = 1;
+	}
+	if (np > k) {
+		local[nl].iov_base = sink;
+		local[nl++].iov_len = np - k;
+	}
+	local[nl].iov_base = dst;
+	local[nl++].iov_len = n;
+
+	got = token_pvr(t, local, nl - 1, remote, np + 1);
+	if (got > 0 && k)
+		c->ok = c->touched = 1;
+	if (got == (ssize_t)(np + n))
+		ret = 0;
+	else if (got == -2)
+		ret = -ESRCH;
+	else if (got <= (ssize_t)np)	/* nothing reached dst */
+		ret = 1;
+	else	/* the probes passed and the copy stopped: the target changed
+		 * its mappings during the call, or the caller its own */
+		ret = page_writable((uintptr_t)dst + (size_t)got - np) ?
+		      -EIO : -EFAULT;
+	if (ret == 1) {
+		if (pin >= 0)
+			close(pin);
+		return read_large(t, src, dst, n, c);
+	}
+	return pin_release(t, self, pin, ret);
 }
 
 static int
@@ -1160,7 +1304,8 @@ read_target(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 
 	if (!__atomic_load_n(&no_pvr, __ATOMIC_RELAXED)) {
 		ret = n <= SMALL_MAX ? read_small(t, src, dst, n, c) :
-				       read_large(t, src, dst, n, c);
+		      n <= PROBED_MAX ? read_probed(t, src, dst, n, c) :
+					read_large(t, src, dst, n, c);
 		if (ret == -ENOSYS)
 			__atomic_store_n(&no_pvr, 1, __ATOMIC_RELAXED);
 		if (ret != -ENOSYS && ret != -EPERM)
