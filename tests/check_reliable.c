@@ -1216,6 +1216,10 @@ START_TEST(cache_new_address_space)
 		     "child");
 		return;
 	}
+	if (tlh_fx_skip_emulated("cache_new_address_space", "qemu-user "
+				 "makes no CLONE_VM child without "
+				 "CLONE_THREAD (EINVAL)"))
+		return;
 	ck_assert_ptr_nonnull(realpath(sleep_path, real));
 	tlh_fx_pattern_fill(mem, n, 81, 0);
 	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
