@@ -17,8 +17,11 @@
  *   overlap ADDR ADDR            twice, the two overlapping       found
  *   shared ADDR                  in a MAP_SHARED file mapping     found
  *   none ADDR                    in a PROT_NONE page              not found
- *   guard ADDR | guard -         in a guard page (MADV_GUARD_INSTALL),
- *                                "-" where the kernel has none    not found
+ *   guard ADDR SEEN | guard -    in a guard page (MADV_GUARD_INSTALL),
+ *                                "-" where the kernel has none;   not found
+ *                                SEEN "seen" where PAGEMAP_SCAN
+ *                                answers (the library reports the
+ *                                guard), "unseen" where not
  *   vanish ADDR | vanish -       in a region that is unmapped while a
  *                                scan reads it (userfaultfd; "-" where
  *                                it cannot be had)                not found
@@ -48,6 +51,8 @@
 #include <linux/userfaultfd.h>
 #include <sys/prctl.h>
 #endif
+
+#include "linux/procmap_query.h"	/* PAGEMAP_SCAN */
 
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
@@ -95,6 +100,19 @@ map(size_t len, int prot)
 		exit(1);
 	}
 	return p;
+}
+
+/* Does PAGEMAP_SCAN answer here (not refused with ENOTTY or ENOSYS)? */
+static int
+pagemap_scan_answers(void)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return 0;
+	err = ioctl(fd, PAGEMAP_SCAN, NULL) ? errno : 0;	/* EFAULT */
+	close(fd);
+	return err == EFAULT || err == EINVAL;
 }
 
 #ifdef __NR_userfaultfd
@@ -253,7 +271,8 @@ main(int argc, char **argv)
 	       (void *)(ov + 200), (void *)(ov + 210), (void *)(sh + 100),
 	       (void *)(none + 300));
 	if (have_guard)
-		printf("guard %p\n", (void *)(guard + pg + 400));
+		printf("guard %p %s\n", (void *)(guard + pg + 400),
+		       pagemap_scan_answers() ? "seen" : "unseen");
 	else
 		printf("guard -\n");
 #ifdef __NR_userfaultfd

@@ -98,9 +98,9 @@ on_failed(void *arg, uintptr_t addr, size_t len, DWORD err)
 
 	clear_progress(f);
 	fflush(stdout);
-	fprintf(stderr, "th32: %s: 0x%" PRIxPTR "-0x%" PRIxPTR ": not read "
-		"(error %lu: unmapped or protected during the scan), "
-		"skipped\n", f->ctx, addr, addr + len, (unsigned long)err);
+	fprintf(stderr, "th32: %s: 0x%" PRIxPTR "-0x%" PRIxPTR ": could not "
+		"be read (error %lu), skipped\n", f->ctx, addr, addr + len,
+		(unsigned long)err);
 }
 
 static void

@@ -9,9 +9,11 @@
  * chunk are kept in front of the next one, also from one region into the
  * next when they are adjacent, so that a match across any boundary is
  * found once; every position is tried, so overlapping matches are all
- * found.  A chunk that cannot be read (the region was unmapped or
- * protected meanwhile) is reported and skipped, and the walk goes on
- * from the region found after it.  The target is never stopped.
+ * found.  A chunk that cannot be read whole (the region was unmapped or
+ * protected meanwhile, or holds a guard page the system could not
+ * report) is read again page by page, what cannot be read is reported
+ * once and skipped, and if no page could be read the walk goes on from
+ * the region found after it.  The target is never stopped.
  */
 #include "config.h"
 
@@ -112,23 +114,95 @@ search(struct scan *s, const unsigned char *buf, size_t n, uintptr_t addr,
 	return 0;
 }
 
+/* What the search of one region needs between its reads. */
+struct run {
+	unsigned char *buf;	/* the kept tail, then what is read */
+	size_t keep;		/* bytes of tail in front */
+	size_t aoff, alen;	/* the pattern's anchor */
+	const MEMORY_BASIC_INFORMATION *m;	/* the region */
+};
+
+/*
+ * Read [@at, @at + @n) after the kept tail, search it, keep the new tail.
+ * Returns 0, 1 if the callback stopped the scan, or -1 if the read failed
+ * (then nothing is kept).
+ */
+static int
+piece(struct scan *s, struct run *r, uintptr_t at, size_t n)
+{
+	size_t total;
+
+	if (!ReadProcessMemory(s->process, (LPCVOID)at, r->buf + r->keep, n,
+			       NULL)) {
+		r->keep = 0;
+		return -1;
+	}
+	s->bytes_read += n;
+	if (search(s, r->buf, r->keep + n, at - r->keep, r->m, r->aoff,
+		   r->alen))
+		return 1;
+	/* The tail may begin a match the next read ends. */
+	total = r->keep + n;
+	r->keep = total < s->len - 1 ? total : s->len - 1;
+	memmove(r->buf, r->buf + total - r->keep, r->keep);
+	return 0;
+}
+
+/*
+ * A chunk that could not be read whole: read it page by page, so that
+ * the pages still readable are searched (a guard page the system did not
+ * report, a part of the region unmapped), and report what was not read
+ * once.  Returns 1 if the callback stopped the scan, 0 if some page was
+ * read, -1 if none was (the region is gone: ask again).
+ */
+static int
+by_pages(struct scan *s, struct run *r, uintptr_t at, size_t n,
+	 size_t page)
+{
+	uintptr_t end = at + n, next, bad_lo = 0, bad_hi = 0;
+	DWORD err = ERROR_SUCCESS;
+	int got = 0, ret;
+
+	for (; at < end; at = next) {
+		next = (at / page + 1) * page;
+		if (next > end)
+			next = end;
+		ret = piece(s, r, at, next - at);
+		if (ret > 0)
+			return 1;
+		if (!ret) {
+			got = 1;
+			continue;
+		}
+		if (!bad_hi)
+			bad_lo = at;
+		bad_hi = next;
+		err = GetLastError();
+	}
+	if (bad_hi && s->failed)
+		s->failed(s->arg, bad_lo, bad_hi - bad_lo, err);
+	return got ? 0 : -1;
+}
+
 int
 scan_run(struct scan *s)
 {
 	MEMORY_BASIC_INFORMATION m;
 	SYSTEM_INFO si;
-	unsigned char *buf;
+	struct run r;
 	uintptr_t p = s->lo, cur, b, rend, kept_end = 0;
-	size_t keep = 0, n = 0, total, aoff, alen;
-	int ret = 0;
+	size_t n = 0;
+	int ret = 0, got;
 
 	GetSystemInfo(&si);
-	buf = malloc(SCAN_CHUNK + s->len - 1);
-	if (!buf) {
+	r.buf = malloc(SCAN_CHUNK + s->len - 1);
+	if (!r.buf) {
 		SetLastError(ERROR_NOT_ENOUGH_MEMORY);
 		return -1;
 	}
-	find_anchor(s, &aoff, &alen);
+	r.keep = 0;
+	r.m = &m;
+	find_anchor(s, &r.aoff, &r.alen);
 	s->bytes_read = 0;
 	while (p < s->hi) {
 		if (p > (uintptr_t)si.lpMaximumApplicationAddress)
@@ -140,33 +214,25 @@ scan_run(struct scan *s)
 		rend = (uintptr_t)m.BaseAddress + m.RegionSize;
 		b = rend < s->hi ? rend : s->hi;
 		if (!readable(&m) || kept_end != p)
-			keep = 0;
+			r.keep = 0;
 		if (!readable(&m)) {
 			p = rend;
 			continue;
 		}
 		for (cur = p; cur < b; cur += n) {
 			n = b - cur < SCAN_CHUNK ? b - cur : SCAN_CHUNK;
-			if (!ReadProcessMemory(s->process, (LPCVOID)cur,
-					       buf + keep, n, NULL)) {
-				if (s->failed)
-					s->failed(s->arg, cur, n,
-						  GetLastError());
-				/* Go on from the region found after it. */
-				keep = 0;
-				cur += n;
-				break;
-			}
-			s->bytes_read += n;
-			if (search(s, buf, keep + n, cur - keep, &m, aoff,
-				   alen)) {
+			got = piece(s, &r, cur, n);
+			if (got < 0)
+				got = by_pages(s, &r, cur, n, si.dwPageSize);
+			if (got > 0) {
 				ret = 1;
 				goto out;
 			}
-			/* The tail may begin a match the next chunk ends. */
-			total = keep + n;
-			keep = total < s->len - 1 ? total : s->len - 1;
-			memmove(buf, buf + total - keep, keep);
+			if (got < 0) {
+				/* Gone: go on from the region found after. */
+				cur += n;
+				break;
+			}
 			if (s->progress)
 				s->progress(s->arg, cur + n);
 		}
@@ -174,6 +240,6 @@ scan_run(struct scan *s)
 		p = cur;
 	}
 out:
-	free(buf);
+	free(r.buf);
 	return ret;
 }
