@@ -146,6 +146,15 @@ sh=$(hex "$(place shared)" | sed 's/^0x//')
 check "find: the shared file's match is named path+0x64" \
 	grep -q "^0x0*$sh  $tmp/shared+0x64\$" "$tmp/f1"
 
+# each place find prints, but a file's, is an ADDRESS read takes, and
+# holds the pattern
+grep -v '  /' "$tmp/f1" | while read -r addr where; do
+	got=$("$th32" read "$child" "$where" 16 -o - | od -An -tx1 | tr -d ' \n')
+	[ "$got" = "$pattern" ] || echo "$where: $got"
+done >"$tmp/rb"
+check "find's MODULE+OFFSET and 0xBASE+OFFSET read back as the pattern" \
+	test ! -s "$tmp/rb"
+
 # ?? wildcards: A ?? ?? ?? ?? A matches where A B A does
 wild=$(echo "$pattern" | sed 's/^\(.\{12\}\)......../\1????????/')
 "$th32" find "$child" --hex "$wild" >"$tmp/fw" 2>/dev/null

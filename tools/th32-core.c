@@ -458,6 +458,35 @@ module_matches(const char *name, const MODULEENTRY32 *me)
 	return !strcmp(name, me->szModule);
 }
 
+/*
+ * 0xBASE+OFFSET, both hex, as find prints a place in anonymous memory:
+ * 0 and the sum, -ERANGE if too large, -EINVAL if @spec is not one.
+ */
+static int
+hex_plus(const char *spec, uintptr_t *addr)
+{
+	const char *plus = strchr(spec, '+');
+	uintmax_t base, off;
+	char *head;
+	int ret;
+
+	if (spec[0] != '0' || (spec[1] != 'x' && spec[1] != 'X') || !plus)
+		return -EINVAL;
+	head = strndup(spec, (size_t)(plus - spec));
+	if (!head)
+		return -ENOMEM;
+	ret = parse_num(head, NUM_HEX, UINTPTR_MAX, &base);
+	free(head);
+	if (!ret)
+		ret = parse_num(plus + 1, NUM_HEX, UINTPTR_MAX, &off);
+	if (ret)
+		return ret;
+	if (base > UINTPTR_MAX - off)
+		return -ERANGE;
+	*addr = (uintptr_t)(base + off);
+	return 0;
+}
+
 /* Split MODULE[+OFFSET] in @spec: a new string MODULE, and OFFSET. */
 static int
 split_module(const char *spec, char **name, uintmax_t *off)
@@ -503,6 +532,9 @@ resolve_in(const char *spec, const MODULEENTRY32 *me, size_t n,
 		*addr = (uintptr_t)off;
 		return ret;
 	}
+	ret = hex_plus(spec, addr);
+	if (ret != -EINVAL)
+		return ret;
 	ret = split_module(spec, &name, &off);
 	if (ret)
 		return ret;
@@ -519,7 +551,8 @@ resolve_in(const char *spec, const MODULEENTRY32 *me, size_t n,
 }
 
 /*
- * An ADDRESS of command @cmd: hex (0x optional), or MODULE[+OFFSET]: the
+ * An ADDRESS of command @cmd: hex (0x optional), 0xBASE+OFFSET, or
+ * MODULE[+OFFSET]: the
  * base of the first module (main executable first) MODULE matches (see
  * module_matches) plus OFFSET, in process @pid.  Returns 0, or the exit
  * status after reporting.
@@ -536,6 +569,8 @@ parse_address(const char *cmd, DWORD pid, const char *spec, uintptr_t *addr)
 	ret = parse_num(spec, NUM_HEX, UINTPTR_MAX, &off);
 	if (!ret)
 		*addr = (uintptr_t)off;
+	if (ret == -EINVAL)
+		ret = hex_plus(spec, addr);
 	if (ret != -EINVAL)
 		goto out;
 	ret = split_module(spec, &name, &off);
