@@ -346,6 +346,31 @@ fi
 check "regions: the shared file mapping's path" \
 	grep -q " mapped  *$tmp/shared\$" "$tmp/rt"
 
+# ---- names ending in .exe or .dll: compared without case ----------------
+
+"$th32" read "$child" MEMTARGET+0 4 >/dev/null 2>"$tmp/ne"
+check "a Linux name compares exactly: MEMTARGET is no module" \
+	grep -q "no module named 'MEMTARGET'" "$tmp/ne"
+sleeper="$top_builddir/tests/sleeper"
+if [ -x "$sleeper" ] && cp "$sleeper" "$tmp/Game.exe"; then
+	"$tmp/Game.exe" 300 &
+	game=$!
+	i=0
+	while [ "$(readlink "/proc/$game/exe")" != "$tmp/Game.exe" ] &&
+	      [ $i -lt 100 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+	check "GAME.EXE+0 names Game.exe: the ELF magic" \
+		test "$("$th32" read "$game" GAME.EXE+0 4 -o - | od -An -tx1 |
+			tr -d ' \n')" = 7f454c46
+	"$th32" find "$game" --hex 7f454c46 --module game.EXE >"$tmp/ge"
+	check "find --module game.EXE" grep -q '  Game.exe+0x0$' "$tmp/ge"
+	kill "$game" 2>/dev/null
+	wait "$game" 2>/dev/null
+else
+	echo "SKIP part: no tests/sleeper to run as Game.exe"
+fi
+
 # ---- ps NAME --------------------------------------------------------------
 
 "$th32" ps memtarget >"$tmp/ps"

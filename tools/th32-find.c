@@ -49,22 +49,16 @@ on_match(void *arg, uintptr_t addr, const MEMORY_BASIC_INFORMATION *m)
 {
 	struct find *f = arg;
 	const MODULEENTRY32 *me = names_module(f->nm, m);
+	const struct file_map *map = NULL;
 	const char *file = NULL;
 	uintptr_t base = (uintptr_t)m->BaseAddress;
-	size_t i;
 	char at[40];
 
 	if (me) {
 		base = (uintptr_t)me->modBaseAddr;
-	} else {
-		for (i = 0; i < f->nm->nfiles; i++)
-			if (addr >= f->nm->files[i].lo &&
-			    addr < f->nm->files[i].hi)
-				break;
-		if (i < f->nm->nfiles) {
-			file = f->nm->files[i].path;
-			base = f->nm->files[i].lo;
-		}
+	} else if ((map = names_file(f->nm, addr))) {
+		file = map->path;
+		base = map->lo;
 	}
 	clear_progress(f);
 	if (f->o->json) {
@@ -204,7 +198,7 @@ module_range(DWORD pid, const char *name, const char *ctx, uintptr_t *lo,
 int
 cmd_find(const struct options *o, char **args, int nargs)
 {
-	struct find f = { o, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, UINTPTR_MAX };
+	struct find f = { .o = o, .hi = UINTPTR_MAX };
 	struct scan s;
 	char ctx[CONTEXT_MAX];
 	struct pattern p;

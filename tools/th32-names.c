@@ -120,7 +120,7 @@ names_module(const struct names *nm, const MEMORY_BASIC_INFORMATION *m)
 	return NULL;
 }
 
-const char *
+const struct file_map *
 names_file(const struct names *nm, uintptr_t addr)
 {
 	size_t lo = 0, hi = nm->nfiles, mid;
@@ -133,7 +133,7 @@ names_file(const struct names *nm, uintptr_t addr)
 		else if (addr >= nm->files[mid].hi)
 			lo = mid + 1;
 		else
-			return nm->files[mid].path;
+			return &nm->files[mid];
 	}
 	return NULL;
 }
@@ -142,10 +142,12 @@ const char *
 names_path(const struct names *nm, const MEMORY_BASIC_INFORMATION *m)
 {
 	const MODULEENTRY32 *me = names_module(nm, m);
+	const struct file_map *f;
 
 	if (me)
 		return me->szExePath;
 	if (m->State == MEM_FREE)
 		return NULL;
-	return names_file(nm, (uintptr_t)m->BaseAddress);
+	f = names_file(nm, (uintptr_t)m->BaseAddress);
+	return f ? f->path : NULL;
 }

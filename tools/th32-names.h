@@ -24,8 +24,8 @@ void names_free(struct names *nm);
 /* The module whose image region @m is, or NULL. */
 const MODULEENTRY32 *names_module(const struct names *nm,
 				  const MEMORY_BASIC_INFORMATION *m);
-/* The file mapped at @addr, or NULL. */
-const char *names_file(const struct names *nm, uintptr_t addr);
+/* The file mapping (or named kernel mapping) at @addr, or NULL. */
+const struct file_map *names_file(const struct names *nm, uintptr_t addr);
 /* The module's path or the file's for region @m, or NULL. */
 const char *names_path(const struct names *nm,
 		       const MEMORY_BASIC_INFORMATION *m);
