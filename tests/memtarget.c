@@ -34,6 +34,8 @@
  *
  * The process then waits for SIGTERM.  Linux only.
  */
+#include "config.h"
+
 #define _GNU_SOURCE 1
 #include <errno.h>
 #include <fcntl.h>
@@ -48,8 +50,18 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #ifdef __linux__
-#include <linux/userfaultfd.h>
 #include <sys/prctl.h>
+#endif
+/* Not with every C library's headers (musl-gcc has no kernel headers):
+ * without it no region vanishes, and the test says so. */
+#if defined(__has_include)
+#if __has_include(<linux/userfaultfd.h>)
+#include <linux/userfaultfd.h>
+#define HAVE_UFFD 1
+#endif
+#endif
+#if !defined(HAVE_UFFD) || !defined(__NR_userfaultfd)
+#undef HAVE_UFFD
 #endif
 
 #include "linux/procmap_query.h"	/* PAGEMAP_SCAN */
@@ -115,7 +127,7 @@ pagemap_scan_answers(void)
 	return err == EFAULT || err == EINVAL;
 }
 
-#ifdef __NR_userfaultfd
+#ifdef HAVE_UFFD
 struct vanish {
 	int uffd;
 	unsigned char *base;
@@ -191,9 +203,10 @@ main(int argc, char **argv)
 	uint16_t u16 = 0xbeef;
 	uint64_t u64 = 0x0123456789abcdefull;
 	unsigned int i;
-	int fd, have_guard, have_vanish = 0;
-#ifdef __NR_userfaultfd
+	int fd, have_guard;
+#ifdef HAVE_UFFD
 	static struct vanish v;
+	int have_vanish = 0;
 #endif
 
 	if (argc != 3) {
@@ -210,7 +223,7 @@ main(int argc, char **argv)
 	 * vanishing region and a scan must go on past that to find it. */
 	page = map(2 * pg, PROT_READ | PROT_WRITE);
 	plant(page + pg - 7);
-#ifdef __NR_userfaultfd
+#ifdef HAVE_UFFD
 	have_vanish = make_vanish(&v) == 0;
 #endif
 	/* A region of 3 MiB with PROT_NONE on both sides, so that it is a
@@ -275,7 +288,7 @@ main(int argc, char **argv)
 		       pagemap_scan_answers() ? "seen" : "unseen");
 	else
 		printf("guard -\n");
-#ifdef __NR_userfaultfd
+#ifdef HAVE_UFFD
 	if (have_vanish)
 		printf("vanish %p\n", (void *)(v.base + 64));
 	else
