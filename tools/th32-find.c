@@ -52,7 +52,6 @@ on_match(void *arg, uintptr_t addr, const MEMORY_BASIC_INFORMATION *m)
 	const struct file_map *map = NULL;
 	const char *file = NULL;
 	uintptr_t base = (uintptr_t)m->BaseAddress;
-	char at[40];
 
 	if (me) {
 		base = (uintptr_t)me->modBaseAddr;
@@ -73,12 +72,10 @@ on_match(void *arg, uintptr_t addr, const MEMORY_BASIC_INFORMATION *m)
 		printf(",\"offset\":\"0x%" PRIxPTR "\"}", addr - base);
 	} else {
 		printf("0x%0*" PRIxPTR "  ", ADDR_DIGITS, addr);
-		if (me || file) {
+		if (me || file)
 			put_text(me ? me->szModule : file, 0);
-		} else {
-			snprintf(at, sizeof(at), "0x%" PRIxPTR, base);
-			fputs(at, stdout);
-		}
+		else
+			printf("0x%" PRIxPTR, base);
 		printf("+0x%" PRIxPTR "\n", addr - base);
 	}
 	f->found++;

@@ -167,7 +167,7 @@ int
 parse_value(enum value_kind kind, const char *text, struct pattern *p)
 {
 	size_t size = value_size(kind);
-	uintmax_t u;
+	uintmax_t u = 0;
 	uint64_t v = 0;
 	uint32_t w;
 	double d;
