@@ -55,9 +55,6 @@ if command -v man >/dev/null 2>&1 &&
 else
 	echo "note: no man-db man(1): the 80-column check is not made"
 fi
-# th32.1's body is being rewritten on another branch, which brings its
-# examples within 80 columns; until it is merged the check leaves it out.
-width_pending=th32.1
 
 fail=0
 pages=0
@@ -138,7 +135,7 @@ for page in "$man"/*.[1-9]; do
 	# line breaks: no word wider than the page, no table wider than it.
 	# A long example goes in a .Bd -literal display, each of its lines
 	# at most 72 columns.
-	if [ -n "$man_cmd" ] && [ "$name" != "$width_pending" ]; then
+	if [ -n "$man_cmd" ]; then
 		MANWIDTH=80 $man_cmd --warnings -E UTF-8 -l "$page" \
 			2>"$tmp/width" >/dev/null
 		if grep -q . "$tmp/width"; then
