@@ -16,6 +16,10 @@
  *                                region (the scan's chunk size)
  *   overlap ADDR ADDR            twice, the two overlapping       found
  *   shared ADDR                  in a MAP_SHARED file mapping     found
+ *   eof ADDR                     across the 1 MiB boundary of a   found
+ *                                2 MiB mapping of a file that ends
+ *                                a page later (the chunk after the
+ *                                boundary cannot be read whole)
  *   none ADDR                    in a PROT_NONE page              not found
  *   guard ADDR SEEN | guard -    in a guard page (MADV_GUARD_INSTALL),
  *                                "-" where the kernel has none;   not found
@@ -195,7 +199,9 @@ make_vanish(struct vanish *v)
 int
 main(int argc, char **argv)
 {
-	unsigned char *page, *mib, *ov, *sh, *none, *guard, *vals, *ro, *un;
+	unsigned char *page, *mib, *ov, *sh, *eof, *none, *guard, *vals, *ro;
+	unsigned char *un;
+	char eof_path[4096];
 	double f64 = 3.25;
 	float f32 = -1.5f;
 	uint32_t u32 = 0xdeadbeefu;
@@ -252,6 +258,21 @@ main(int argc, char **argv)
 	}
 	plant(sh + 100);
 
+	/* A file one page past 1 MiB, mapped 2 MiB long: the pages past its
+	 * end are in the region but cannot be read. */
+	snprintf(eof_path, sizeof(eof_path), "%s.eof", argv[2]);
+	fd = open(eof_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || ftruncate(fd, (off_t)(MIB + pg))) {
+		perror(eof_path);
+		return 1;
+	}
+	eof = mmap(NULL, 2 * MIB, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (eof == MAP_FAILED) {
+		perror("mmap eof");
+		return 1;
+	}
+	plant(eof + MIB - 5);
+
 	none = map(pg, PROT_READ | PROT_WRITE);
 	plant(none + 300);
 	mprotect(none, pg, PROT_NONE);
@@ -279,10 +300,10 @@ main(int argc, char **argv)
 	printf("pattern ");
 	for (i = 0; i < 16; i++)
 		printf("%02x", pat(i));
-	printf("\npage %p\nmib %p\noverlap %p %p\nshared %p\nnone %p\n",
-	       (void *)(page + pg - 7), (void *)(mib + MIB - 5),
+	printf("\npage %p\nmib %p\noverlap %p %p\nshared %p\neof %p\n"
+	       "none %p\n", (void *)(page + pg - 7), (void *)(mib + MIB - 5),
 	       (void *)(ov + 200), (void *)(ov + 210), (void *)(sh + 100),
-	       (void *)(none + 300));
+	       (void *)(eof + MIB - 5), (void *)(none + 300));
 	if (have_guard)
 		printf("guard %p %s\n", (void *)(guard + pg + 400),
 		       pagemap_scan_answers() ? "seen" : "unseen");

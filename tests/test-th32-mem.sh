@@ -54,7 +54,8 @@ pg=$(getconf PAGESIZE)
 { hex "$(place page)"; echo; hex "$(place mib)"; echo
   awk '$1 == "overlap" { print $2; print $3 }' "$tmp/places" |
 	while read -r a; do hex "$a"; echo; done
-  hex "$(place shared)"; echo; } | sort >"$tmp/want"
+  hex "$(place shared)"; echo; hex "$(place eof)"; echo; } |
+	sort >"$tmp/want"
 found() { # the addresses in find's text output $1, as hex, sorted
 	awk '{ print $1 }' "$1" | while read -r a; do hex "$a"; echo; done |
 		sort
@@ -72,9 +73,14 @@ vbase='' gpage=''
 # A guard page the library cannot see (no PAGEMAP_SCAN) is read, fails,
 # and is reported and skipped like memory that vanished.
 [ "$guard" != - ] && [ "$gseen" = unseen ] && gpage=$(hex "$guard - 400")
+# The pages past the end of the file mapped 2 MiB long: in a committed,
+# readable region, yet not readable: reported and skipped every time.
+eofbase=$(hex "$(place eof) - 1048576 + 5")
+eofgap_lo=$(hex "$eofbase + 1048576 + $pg") eofgap_hi=$(hex "$eofbase + 2097152")
 
 # skipped FILE: every line of find's stderr in FILE says it skipped the
-# vanishing region or an unseen guard page, nothing else
+# vanishing region, an unseen guard page or the pages past the file's
+# end, nothing else
 skipped() {
 	while read -r line; do
 		lo=${line#th32: find $child: } lo=${lo%%-*}
@@ -85,6 +91,9 @@ skipped() {
 		esac
 		if [ -n "$vbase" ] && [ $((lo)) -ge $((vbase)) ] &&
 		   [ $((hi)) -le $((vbase + 2 * pg)) ]; then
+			continue
+		fi
+		if [ $((lo)) -eq $((eofgap_lo)) ] && [ $((hi)) -eq $((eofgap_hi)) ]; then
 			continue
 		fi
 		if [ -n "$gpage" ] && [ "$lo" = "$gpage" ] &&
@@ -114,7 +123,7 @@ if [ -n "$vbase" ]; then
 fi
 found "$tmp/f1" >"$tmp/got1"
 if cmp -s "$tmp/want" "$tmp/got1"; then
-	ok "find: exactly page, 1 MiB, overlapping twice, shared file"
+	ok "find: exactly page, 1 MiB, overlapping twice, shared file, 1 MiB before a file's end"
 else
 	bad "find: exactly the planted matches (want $(tr '\n' ' ' <"$tmp/want"), got $(tr '\n' ' ' <"$tmp/got1"))"
 fi
@@ -137,8 +146,11 @@ found "$tmp/f2" >"$tmp/got2"
 check "find again: the same matches" cmp -s "$tmp/want" "$tmp/got2"
 check "find again: stderr only for an unseen guard page or a refused page" \
 	skipped "$tmp/e2"
+check "find: the pages past the file's end are reported skipped" \
+	grep -q "^th32: find $child: $eofgap_lo-$eofgap_hi: .*skipped" "$tmp/e1"
 if [ -n "$vgone" ] && [ -z "$gpage" ]; then
-	check "find again: nothing on stderr" test ! -s "$tmp/e2"
+	check "find again: nothing on stderr but the pages past the file's end" \
+		test "$(grep -vc "^th32: find $child: $eofgap_lo-" "$tmp/e2")" -eq 0
 fi
 
 # text: ADDRESS, two spaces, NAME+0xOFFSET
@@ -235,6 +247,9 @@ check "read: a LENGTH not a multiple of the type's size is usage" \
 	test $? -eq 2
 "$th32" read "$child" "$(hex "$vals")" 2G >/dev/null 2>&1
 check "read: 2G is more than 1G: usage" test $? -eq 2
+# 2^35 G is 2^65 bytes: refused, not wrapped to 0
+"$th32" read "$child" "$(hex "$vals")" 34359738368G >/dev/null 2>&1
+check "read: 34359738368G is more than 1G: usage" test $? -eq 2
 
 # ---- write ---------------------------------------------------------------
 

@@ -145,7 +145,7 @@ parse_num(const char *s, enum num_form form, uintmax_t max, uintmax_t *out)
 		d = hex_value(*s);
 		if (d < 0 || (unsigned int)d >= base)
 			return -EINVAL;
-		if (v > (max - (unsigned int)d) / base)
+		if ((unsigned int)d > max || v > (max - (unsigned int)d) / base)
 			range = 1;
 		else
 			v = v * base + (unsigned int)d;

@@ -125,7 +125,8 @@ struct run {
 /*
  * Read [@at, @at + @n) after the kept tail, search it, keep the new tail.
  * Returns 0, 1 if the callback stopped the scan, or -1 if the read failed
- * (then nothing is kept).
+ * (the tail is still kept, in front of where the read went: the caller
+ * decides whether what comes next continues it).
  */
 static int
 piece(struct scan *s, struct run *r, uintptr_t at, size_t n)
@@ -133,10 +134,8 @@ piece(struct scan *s, struct run *r, uintptr_t at, size_t n)
 	size_t total;
 
 	if (!ReadProcessMemory(s->process, (LPCVOID)at, r->buf + r->keep, n,
-			       NULL)) {
-		r->keep = 0;
+			       NULL))
 		return -1;
-	}
 	s->bytes_read += n;
 	if (search(s, r->buf, r->keep + n, at - r->keep, r->m, r->aoff,
 		   r->alen))
@@ -174,6 +173,7 @@ by_pages(struct scan *s, struct run *r, uintptr_t at, size_t n,
 			got = 1;
 			continue;
 		}
+		r->keep = 0;	/* a gap: nothing continues across it */
 		if (!bad_hi)
 			bad_lo = at;
 		bad_hi = next;
