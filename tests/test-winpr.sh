@@ -146,7 +146,10 @@ main(void)
 	}
 	set = (int (*)(void))dlsym(h, "ours_set");
 	check = (int (*)(void))dlsym(h, "ours_check");
-	r = set() | theirs() << 1 | check() << 2;
+	/* one after the other: the operands of | have no order */
+	r = set();
+	r |= theirs() << 1;
+	r |= check() << 2;
 	printf("%s\n", r ? "FAIL" : "both layers kept their own");
 	return r;
 }
