@@ -1720,9 +1720,17 @@ race_setup(struct race_target *t, int map_fixed)
 		if (pwrite(t->fd, buf, sizeof(buf), (off_t)off) != sizeof(buf))
 			goto fail;
 	}
-	t->base = mmap(NULL, len, RO, MAP_SHARED, t->fd, 0);
-	if (t->base == MAP_FAILED)
+	/* Far from everything, so that no mapping of anyone else's (a
+	 * sanitizer runtime's, the library's) lands in a hole the cycle
+	 * makes and keeps it from mapping its pages back in place. */
+	t->base = tlh_fx_map_low(len);
+	if (!t->base)
 		goto fail;
+	if (mmap(t->base, len, RO, MAP_SHARED | MAP_FIXED, t->fd, 0) !=
+	    t->base) {
+		munmap(t->base, len);
+		goto fail;
+	}
 	return 0;
 fail:
 	err = errno ? -errno : -EIO;

@@ -122,8 +122,8 @@ tlh_fx_page_size(void)
  * is passed over, and with none free the layout goes wherever mmap()
  * puts it.
  */
-static void *
-map_low(size_t len)
+void *
+tlh_fx_map_low(size_t len)
 {
 	static const uint64_t bases[] = {
 		0x200000000000ull,	/* 32 TiB: x86-64, ASan's shadow below */
@@ -172,7 +172,7 @@ tlh_fx_layout(const struct tlh_fx_piece *pieces, size_t n, unsigned int seed,
 		return NULL;
 	}
 	if (holes) {
-		base = map_low(len);
+		base = tlh_fx_map_low(len);
 		if (!base)
 			return NULL;
 	} else {

@@ -72,6 +72,15 @@ void *tlh_fx_layout(const struct tlh_fx_piece *pieces, size_t n,
 void tlh_fx_layout_free(void *base, size_t len);
 
 /*
+ * @len bytes of anonymous memory, read-write, far below everything else
+ * (where tlh_fx_layout() puts layouts with holes), or wherever mmap()
+ * puts them when no place there is free; NULL with errno set on failure.
+ * Memory that a test unmaps and maps again in place goes here, so that no
+ * one else's mapping takes its place in between.
+ */
+void *tlh_fx_map_low(size_t len);
+
+/*
  * Map @maplen bytes (shared, protection @prot) of a fresh temporary file
  * that holds @filelen bytes of pattern @seed; pages wholly past the end of
  * the file raise SIGBUS.  Returns the mapping, or NULL with errno set.
