@@ -9,6 +9,8 @@
 set -u
 th32="$top_builddir/tools/th32"
 target="$top_builddir/tests/memtarget"
+# A machine that refuses to read other processes: nothing to test.
+"$top_builddir/tests/can-read" || exit 77
 fails=0
 tmp=$(mktemp -d) || exit 99
 child=
