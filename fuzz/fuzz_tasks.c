@@ -171,6 +171,34 @@ parse_stat(const struct piece *pc, struct tlh_stat *st)
 }
 
 /* The process's name, as add_exe_name() promises to make it. */
+/* The file names of Wine's loaders, as this harness knows them. */
+static int
+is_wine_loader(const char *base)
+{
+	return !strcmp(base, "wine") || !strcmp(base, "wine64") ||
+	       !strcmp(base, "wine-preloader") ||
+	       !strcmp(base, "wine64-preloader");
+}
+
+/* The name tlh_wine_name() gives a Wine process, into @out: 1, or 0. */
+static int
+wine_expected(char *out, size_t cap, const struct piece *cmdline,
+	      const struct tlh_stat *st, const char *loader)
+{
+	char argv0[CMDLINE_READ + 1];
+	const char *name;
+	size_t len = cmdline->len < CMDLINE_READ ? cmdline->len : CMDLINE_READ;
+	size_t n;
+
+	memcpy(argv0, cmdline->p, len);
+	argv0[len] = '\0';
+	n = tlh_wine_name(argv0, len, st->comm, loader, &name);
+	if (!n)
+		return 0;
+	snprintf(out, cap, "%.*s", (int)n, name);
+	return 1;
+}
+
 static void
 expected_name(char *out, size_t cap, const struct piece *exe, int have_exe,
 	      const struct piece *cmdline, const struct tlh_stat *st)
@@ -187,6 +215,12 @@ expected_name(char *out, size_t cap, const struct piece *exe, int have_exe,
 			buf[len - 10] = '\0';
 		base = strrchr(buf, '/');
 		base = base ? base + 1 : buf;
+		/* Wine's loaders: the program's name, where it has one yet
+		 * (how it is found from argv[0] and comm is fuzz_pe.c's to
+		 * check; here, that tasks.c lists what it gives) */
+		if (is_wine_loader(base) &&
+		    wine_expected(out, cap, cmdline, st, base))
+			return;
 		if (*base) {
 			snprintf(out, cap, "%s", base);
 			return;
