@@ -67,43 +67,63 @@ walker(void *arg)
  */
 START_TEST(fork_with_open_handles)
 {
+	static const char *const step[] = {
+		"", "Process32First", "CloseHandle", "a second CloseHandle",
+		"a read of itself"
+	};
 	pthread_t t[2];
 	PROCESSENTRY32 pe;
-	int i, status, hung = 0, bad = 0;
+	DWORD *fail;	/* shared with the children: step, then error */
+	int i, status, hung = 0;
 	pid_t pid;
 
+	fail = mmap(NULL, 2 * sizeof(*fail), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(fail, MAP_FAILED);
 	shared = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS |
 					  TH32CS_SNAPTHREAD, 0);
 	ck_assert_ptr_ne(shared, INVALID_HANDLE_VALUE);
 	stop_walkers = 0;
 	for (i = 0; i < 2; i++)
 		ck_assert_int_eq(pthread_create(&t[i], NULL, walker, NULL), 0);
-	for (i = 0; i < 40; i++) {
+	for (i = 0; i < 40 && !fail[0]; i++) {
 		pid = fork();
 		ck_assert_int_ge(pid, 0);
 		if (pid == 0) {
 			alarm(10);	/* a deadlock ends as SIGALRM */
 			pe.dwSize = sizeof(pe);
-			if (!Process32First(shared, &pe) ||
-			    !CloseHandle(shared) || CloseHandle(shared))
-				_exit(1);
+			fail[0] = 1;
+			if (!Process32First(shared, &pe))
+				goto failed;
+			fail[0] = 2;
+			if (!CloseHandle(shared))
+				goto failed;
+			fail[0] = 3;
+			if (CloseHandle(shared) ||
+			    GetLastError() != ERROR_INVALID_HANDLE)
+				goto failed;
 			/* and the library still works in the child */
+			fail[0] = 4;
 			if (!Toolhelp32ReadProcessMemory(0, &pe, &pe.cntUsage,
 							 4, NULL))
-				_exit(2);
+				goto failed;
+			fail[0] = 0;
 			_exit(0);
+failed:
+			fail[1] = GetLastError();
+			_exit(1);
 		}
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 		if (WIFSIGNALED(status))
 			hung++;
-		else if (WEXITSTATUS(status))
-			bad++;
 	}
 	stop_walkers = 1;
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	ck_assert_int_eq(hung, 0);
-	ck_assert_int_eq(bad, 0);
+	ck_assert_msg(!fail[0], "a child's %s failed with error %lu",
+		      step[fail[0] < 5 ? fail[0] : 0], (unsigned long)fail[1]);
+	munmap(fail, 2 * sizeof(*fail));
 	/* the parent's handle is its own still */
 	pe.dwSize = sizeof(pe);
 	ck_assert(Process32First(shared, &pe));
