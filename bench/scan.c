@@ -62,24 +62,16 @@ static size_t pg;
 
 /* --- the target ---------------------------------------------------------- */
 
-static void *
-map_rw(size_t n)
-{
-	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		core_die("mmap");
-	return p;
-}
-
 static void
-target_main(int wfd)
+target_main(void *out, const void *arg, int wfd)
 {
 	size_t total = pg, i, off;
 	unsigned char *base, *five;
 	uint64_t seed = 12345;
 
+	(void)out;		/* &lay, which this fills */
+	(void)arg;
+	(void)wfd;
 	for (i = 0; i < NREGIONS; i++) {
 		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 		lay.r[i].size = (1 + (size_t)(seed >> 33) % REGION_PAGES) * pg;
@@ -97,45 +89,23 @@ target_main(int wfd)
 		core_fill(base + off, lay.r[i].size);
 	}
 	/* Five mappings the kernel cannot merge: every other read-only. */
-	five = map_rw(5 * FIVE_PIECE);
+	five = core_map(5 * FIVE_PIECE);
 	core_fill(five, 5 * FIVE_PIECE);
 	for (i = 1; i < 5; i += 2)
 		if (mprotect(five + i * FIVE_PIECE, FIVE_PIECE, PROT_READ))
 			_exit(1);
 	lay.five = (uintptr_t)five;
-	lay.big = (uintptr_t)map_rw(BIG_LEN);
+	lay.big = (uintptr_t)core_map(BIG_LEN);
 	core_fill((void *)lay.big, BIG_LEN);
-	if (write(wfd, &lay, sizeof(lay)) != (ssize_t)sizeof(lay))
-		_exit(1);
-	for (;;)
-		pause();
 }
 
 static void
 start_target(void)
 {
-	int fds[2];
-	size_t got = 0;
-	ssize_t r;
 	char path[40];
 
-	if (pipe(fds))
-		core_die("pipe");
-	tpid = core_fork();
-	if (tpid == 0) {
-		close(fds[0]);
-		target_main(fds[1]);
-	}
-	close(fds[1]);
-	while (got < sizeof(lay)) {
-		r = read(fds[0], (char *)&lay + got, sizeof(lay) - got);
-		if (r <= 0) {
-			errno = r ? errno : EPIPE;
-			core_die("the target");
-		}
-		got += (size_t)r;
-	}
-	close(fds[0]);
+	if (core_start(&tpid, 0, target_main, NULL, &lay, sizeof(lay)))
+		core_die("the target");
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)tpid);
 	memfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (memfd < 0)
@@ -382,6 +352,7 @@ main(void)
 {
 	pg = (size_t)sysconf(_SC_PAGESIZE);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	core_init();
 	start_target();
 	run_reads();
 	core_kill_children();

@@ -37,6 +37,7 @@
 #include <windows.h>
 
 #include "linux/procmap_query.h"
+#include "../tests/selfio.h"
 
 #define ROUNDS		7
 #define TEXT_ENV	"TLHELP32_FORCE_MAPS_TEXT"
@@ -68,26 +69,6 @@ fail(const char *what)
 {
 	fprintf(stderr, "vquery bench: CHECK FAILED: %s\n", what);
 	failed = 1;
-}
-
-/* The number of read() calls this process has made. */
-static long
-reads_so_far(void)
-{
-	char buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	fd = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strstr(buf, "syscr:");
-	return p ? strtol(p + 6, NULL, 10) : -1;
 }
 
 /* A child with @n one-page mappings at *@base, alternating rw- and r--. */
@@ -255,11 +236,11 @@ run(const char *path)
 		}
 		reads = 0;
 		for (r = 0; r < ROUNDS; r++) {
-			before = reads_so_far();
+			before = selfio_reads(NULL);
 			t[r] = now_ms();
 			regions = walk(h, base, sizes[i]);
 			t[r] = now_ms() - t[r];
-			reads += reads_so_far() - before - 1;
+			reads += selfio_reads(NULL) - before - 1;
 			raw[r] = ioctl_loop(pid);
 			txt[r] = text_read(pid);
 		}

@@ -42,6 +42,7 @@
 #include <tlhelp32.h>
 
 #include "fixtures.h"
+#include "selfio.h"
 #include "suites.h"
 
 #define KIB		((size_t)1024)
@@ -1305,26 +1306,6 @@ END_TEST
 
 /* --- item 10: descriptors the program closed and reused ------------------- */
 
-/* How many read() calls this process has made, from /proc/self/io. */
-static long long
-read_calls(void)
-{
-	char buf[512], *p;
-	ssize_t len;
-	int fd;
-
-	fd = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return -1;
-	buf[len] = '\0';
-	p = strstr(buf, "syscr:");
-	return p ? strtoll(p + 6, NULL, 10) : -1;
-}
-
 /* Whether this kernel answers PROCMAP_QUERY (Linux 6.11+) and the library
  * was not told to read the text. */
 static int
@@ -1458,11 +1439,11 @@ stolen_fn(void *arg)
 	/* no slow path for good: the ioctl still answers (valgrind makes
 	 * read() calls of its own; /proc/<pid>/mem is read with pread()) */
 	if (query_path() && !tlh_fx_under_valgrind() && pvr_works()) {
-		r0 = read_calls();
-		r1 = read_calls();
-		r2 = read_calls();
+		r0 = selfio_reads(NULL);
+		r1 = selfio_reads(NULL);
+		r2 = selfio_reads(NULL);
 		ret = large_ok((DWORD)kids[0], mem, n, 91, "a child again");
-		r3 = read_calls();
+		r3 = selfio_reads(NULL);
 		if (ret)
 			return ret;
 		if (r0 < 0 || r3 - r2 - (r1 - r0) > 0)
