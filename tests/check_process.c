@@ -370,11 +370,13 @@ fork_with_pid(pid_t pid, void (*fn)(void))
 }
 
 static char reuse_data[64] = "the first process";
+static char reuse_big[64 * 1024];	/* a read that pins its process */
 
 static void
 second_process(void)
 {
 	/* the same address, other bytes: what a wrong read would show */
+	memset(reuse_big, 'S', sizeof(reuse_big));
 	strcpy(reuse_data, "the SECOND process");
 	for (;;)
 		pause();
@@ -394,7 +396,9 @@ first_process(void)
  */
 START_TEST(test_pid_reuse)
 {
+	static char big[sizeof(reuse_big)];
 	char buf[64];
+	size_t i;
 	pid_t first, second;
 	HANDLE h;
 	SIZE_T n;
@@ -415,6 +419,9 @@ START_TEST(test_pid_reuse)
 	ck_assert_ptr_nonnull(h);
 	ck_assert(ReadProcessMemory(h, reuse_data, buf, sizeof(buf), &n));
 	ck_assert_str_eq(buf, "the first process");
+	/* a large read by pid: the library keeps a pidfd of it */
+	ck_assert(Toolhelp32ReadProcessMemory((DWORD)first, reuse_big, big,
+					      sizeof(big), NULL));
 	kill(first, SIGKILL);
 	ck_assert_int_eq(waitpid(first, NULL, 0), first);
 
@@ -433,6 +440,14 @@ START_TEST(test_pid_reuse)
 						      sizeof(buf), NULL));
 		usleep(1000);
 	}
+	/* ...large reads too, the first one after the pid changed hands
+	 * (what the library kept of the first process is let go)... */
+	memset(big, 0, sizeof(big));
+	ck_assert(Toolhelp32ReadProcessMemory((DWORD)second, reuse_big, big,
+					      sizeof(big), NULL));
+	for (i = 0; i < sizeof(big) && big[i] == 'S'; i++)
+		;
+	ck_assert_uint_eq(i, sizeof(big));
 	/* ...but never through the old handle */
 	memset(buf, 0x33, sizeof(buf));
 	SetLastError(0);

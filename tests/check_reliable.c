@@ -1047,6 +1047,12 @@ reuse_handler(void *arg)
 	return NULL;
 }
 
+/*
+ * A read by pid that began with one process and finds another holding the
+ * pid after its copy fails: on the first read of that process (_i 0), and
+ * on a later one (_i 1), where the library pins it by the pidfd it keeps.
+ * The process that took the pid is then read as any other.
+ */
 START_TEST(pid_reuse_during_read)
 {
 	struct uffdio_register reg;
@@ -1056,7 +1062,8 @@ START_TEST(pid_reuse_during_read)
 	pthread_t thread;
 	int hold[2], memfd, ret;
 	SIZE_T got = COUNT_UNSET;
-	unsigned char b;
+	unsigned char b, *warm = NULL;
+	int tries;
 	BOOL ok;
 
 	if (geteuid() != 0 || access(NS_LAST_PID, W_OK)) {
@@ -1108,6 +1115,13 @@ START_TEST(pid_reuse_during_read)
 	/* a program that has read before: the library knows its reads work,
 	 * and takes the path of reads up to 128 KiB */
 	ck_assert(Toolhelp32ReadProcessMemory(0, &n, &b, 1, NULL));
+	if (_i) {
+		warm = malloc(n);
+		ck_assert_ptr_nonnull(warm);
+		ck_assert(Toolhelp32ReadProcessMemory((DWORD)r.first, r.mem,
+						      warm, n, NULL));
+		ck_assert_uint_eq(tlh_fx_pattern_check(warm, n, 1, 0), n);
+	}
 	ok = Toolhelp32ReadProcessMemory((DWORD)r.first, r.mem, r.dst + 8, n,
 					 &got);
 	pthread_join(thread, NULL);
@@ -1124,8 +1138,23 @@ START_TEST(pid_reuse_during_read)
 			      "the memory" : "part of the memory");
 		ck_assert_uint_eq(GetLastError(), ERROR_PARTIAL_COPY);
 		ck_assert_uint_eq(got, 0);
+		/* the pid's new process, read as any other (once it has
+		 * written its pattern) */
+		if (!warm)
+			warm = malloc(n);
+		ck_assert_ptr_nonnull(warm);
+		for (tries = 0; tries < 2000; tries++) {
+			ck_assert(Toolhelp32ReadProcessMemory((DWORD)r.second,
+							      r.mem, warm, n,
+							      NULL));
+			if (tlh_fx_pattern_check(warm, n, 2, 0) == n)
+				break;
+			usleep(1000);
+		}
+		ck_assert_uint_eq(tlh_fx_pattern_check(warm, n, 2, 0), n);
 	}
 out:
+	free(warm);
 	if (r.second > 0) {
 		kill(r.second, SIGKILL);
 		waitpid(r.second, NULL, 0);
@@ -1508,7 +1537,7 @@ reliable_suite(void)
 
 #ifdef HAVE_LINUX_USERFAULTFD_H
 	tc = tcase(s, "pid", 60);
-	tcase_add_test(tc, pid_reuse_during_read);
+	tcase_add_loop_test(tc, pid_reuse_during_read, 0, 2);
 #endif
 
 	tc = tcase(s, "torn", 120);

@@ -55,6 +55,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,12 +80,14 @@
 #define PIDFS_MAGIC	0x50494446	/* "PIDF": pidfds with inodes of their own */
 
 /*
- * Beside its files, an entry of another process keeps a pidfd of it, not
- * for use: while one is open, the kernel (Linux 6.9+) keeps what it needs
- * to make the next, and the pidfd each large read takes (readmem.c) costs
- * half as much.  Where pidfds share one inode (before 6.9) it could not be
- * told apart from the program's descriptors when the time comes to close
- * it, and would bring nothing: none is kept.
+ * Beside its files, an entry of another process keeps a pidfd of it.  A
+ * read of up to 128 KiB pins its process with it (tlh_fdcache_pin()): a
+ * poll() before and after the copy instead of a pidfd of its own, opened
+ * and closed.  Its inode names that one process (Linux 6.9+: pidfs), so
+ * a descriptor the program put at its number is told apart; and while
+ * one is open, the kernel keeps what it needs to make the next, so the
+ * pidfd each larger read takes costs half as much.  Where pidfds share
+ * one inode (before 6.9) none is kept.
  */
 #define WARM	TLH_FD_KINDS
 #define FDS	(TLH_FD_KINDS + 1)
@@ -434,4 +437,78 @@ tlh_fdcache_forget(pid_t pid)
 	pthread_mutex_lock(&lock);
 	tlh_fdcache_drop(pid);
 	pthread_mutex_unlock(&lock);
+}
+
+int
+tlh_pidfd_exited(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	int ret;
+
+	do
+		ret = poll(&p, 1, 0);
+	while (ret < 0 && errno == EINTR);
+	return ret < 0 || (p.revents & POLLNVAL) ? -1 : ret > 0;
+}
+
+int
+tlh_fdcache_pin(pid_t pid, ino_t *id)
+{
+	struct slot *sl;
+	int attempt, ret = -ENOENT;
+
+	pthread_once(&once, setup);
+	pthread_mutex_lock(&lock);
+	if (pid == self)
+		goto out;
+	for (attempt = 0; attempt < 2; attempt++) {
+		sl = slot_for(pid);
+		sl->used = ++tick;
+		if (!sl->token_addr && !sl->once) {
+			slot_learn(sl);	/* opens its pidfd: alive now */
+			if (sl->fd[WARM] >= 0) {
+				*id = sl->ino[WARM];
+				ret = 0;
+			}
+			break;
+		}
+		if (sl->fd[WARM] < 0)
+			break;	/* none kept: no pidfs */
+		if (same_file(sl, WARM) && !tlh_pidfd_exited(sl->fd[WARM])) {
+			*id = sl->ino[WARM];
+			ret = 0;
+			break;
+		}
+		/* gone (the pid may name another now), or the descriptor is
+		 * the program's now: the entry is learnt afresh */
+		slot_clear(sl);
+	}
+out:
+	tlh_fdcache_unlock();
+	return ret;
+}
+
+int
+tlh_fdcache_pin_check(pid_t pid, ino_t id)
+{
+	int i, ret = -ENOENT;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < SLOTS; i++) {
+		if (slots[i].pid != pid || slots[i].fd[WARM] < 0 ||
+		    slots[i].ino[WARM] != id)
+			continue;
+		switch (tlh_pidfd_exited(slots[i].fd[WARM])) {
+		case 0:
+			ret = 0;
+			break;
+		case 1:
+			ret = -ESRCH;
+			slot_clear(&slots[i]);
+			break;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&lock);
+	return ret;
 }

@@ -80,4 +80,24 @@ pid_t tlh_fdcache_self(void);
 /* tlh_fdcache_drop() with the cache unlocked: @pid's token did not match. */
 void tlh_fdcache_forget(pid_t pid);
 
+/* Whether the process of pidfd @fd has exited: 1, 0, or -1 (no answer). */
+int tlh_pidfd_exited(int fd);
+
+/*
+ * A read by pid pinned to one process without a descriptor of its own:
+ * the pidfd @pid's entry keeps (its process is found alive, or the entry
+ * is learnt afresh), named by its inode, which no other process ever has
+ * (pidfs, Linux 6.9+).  0 and @id, or -ENOENT where none is kept (the
+ * caller itself, no pidfs, a token that cannot be read): the caller pins
+ * the process itself.
+ */
+int tlh_fdcache_pin(pid_t pid, ino_t *id);
+
+/*
+ * After the read: 0 if the process pinned as @id lives still, so that
+ * @pid named it from the pin to now; -ESRCH if it has exited; -ENOENT if
+ * the cache no longer keeps it (other reads took its entry): unknown.
+ */
+int tlh_fdcache_pin_check(pid_t pid, ino_t id);
+
 #endif /* TLHELP32_LINUX_FDCACHE_H */

@@ -65,7 +65,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -964,13 +963,7 @@ pin_open(pid_t pid)
 static int
 pin_check(int fd)
 {
-	struct pollfd p = { fd, POLLIN, 0 };
-	int ret;
-
-	do
-		ret = poll(&p, 1, 0);
-	while (ret < 0 && errno == EINTR);
-	return ret == 0 ? 0 : -ESRCH;
+	return tlh_pidfd_exited(fd) == 0 ? 0 : -ESRCH;
 }
 
 /*
@@ -1095,7 +1088,10 @@ out:
  * same check as the maps', made by the kernel's own page walk, and it
  * sees guard regions too.  A read by pid is pinned, as read_large()'s
  * is, from before the destination is touched (its faults may take any
- * time) to after the copy.  Past PROBED_MAX, the per-page probes cost more than the maps query.
+ * time) to after the copy: by the pidfd the descriptor cache keeps of its
+ * process where there is one (one poll() at each end), else by one of its
+ * own.  Past PROBED_MAX, the per-page probes cost more than the maps
+ * query.
  * Whatever fails before the data is found out again by read_large(), in
  * Windows' order.
  */
@@ -1108,7 +1104,8 @@ read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	pid_t self = tlh_fdcache_self();
 	uintptr_t p;
 	ssize_t got;
-	int pin, ret;
+	int pin, ret, kept;
+	ino_t id = 0;
 
 	/* A count that cannot ride, a process not found readable, and
 	 * anything else out of the way is read_large()'s to sort out. */
@@ -1117,12 +1114,11 @@ read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	    (c->at && !c->ok && !count_rides(c, src, n)) ||
 	    (!apart(src, n, (uintptr_t)dst, n) && shares_memory(self, t->pid)))
 		return read_large(t, src, dst, n, c);
-	/* The cache's entry of a process keeps a pidfd of it, which makes
-	 * the pin's cost half (fdcache.c). */
-	if (t->pid != self && t->pidfd < 0 && !t->start &&
-	    tlh_fdcache_get_unchecked(t->pid, TLH_FD_MAPS) >= 0)
-		tlh_fdcache_unlock();
-	pin = pin_target(t, self);
+	/* A process the cache keeps a pidfd of is pinned by that one: it is
+	 * found alive now and again after the copy (fdcache.c). */
+	kept = t->pid != self && t->pidfd < 0 && !t->start &&
+	       !tlh_fdcache_pin(t->pid, &id);
+	pin = kept ? -1 : pin_target(t, self);
 	if (pin == -ESRCH || dest_writable((uintptr_t)dst, n)) {
 		if (pin >= 0)
 			close(pin);
@@ -1160,6 +1156,16 @@ read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		 * its mappings during the call, or the caller its own */
 		ret = page_writable((uintptr_t)dst + (size_t)got - np) ?
 		      -EIO : -EFAULT;
+	if (kept && (!ret || ret == -ESRCH || ret == -EPERM)) {
+		switch (tlh_fdcache_pin_check(t->pid, id)) {
+		case -ESRCH:
+			ret = -EIO;	/* by pid: changed during the read */
+			break;
+		case -ENOENT:	/* unknown: read again, pinned its own way */
+			ret = ret ? ret : 1;
+			break;
+		}
+	}
 	if (ret == 1) {
 		if (pin >= 0)
 			close(pin);
