@@ -132,7 +132,7 @@ parse_wstring(const char *text, struct pattern *p)
 	if (!p->bytes)
 		return out_of_memory();
 	for (i = 0; i < n; i += len) {
-		len = utf8_decode(s + i, n - i, &c);
+		len = tlh_utf8_decode(s + i, n - i, &c);
 		if (!len) {
 			free_pattern(p);
 			return usage_error("invalid --wstring: not UTF-8");

@@ -15,6 +15,8 @@
 #include <windows.h>
 #include <tlhelp32.h>
 
+#include "utf8.h"
+
 #define EXIT_OK		0
 #define EXIT_FAIL	1	/* a call failed, or (ps, find) none found */
 #define EXIT_USAGE	2	/* the command line is wrong */
@@ -73,7 +75,6 @@ int parse_num(const char *s, enum num_form form, uintmax_t max,
 int parse_pid(const char *s, DWORD *pid);
 int parse_length(const char *s, uintmax_t max, uintmax_t *out);
 int hex_value(char c);
-size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* th32-core.c: output */
 void put_text(const char *s, int width);
