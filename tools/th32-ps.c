@@ -91,12 +91,14 @@ cmd_ps(const struct options *o, char **args, int nargs)
 		return ret;
 	qsort(pe, n, sizeof(*pe), by_pid);
 
-	if (!o->json)
-		printf("%7s %7s %7s %3s %s\n", "PID", "PPID", "THREADS", "PRI",
-		       "NAME");
 	for (i = 0; i < n; i++) {
 		if (!named(&pe[i], args, nargs))
 			continue;
+		/* the header over the first line: none when nothing matched,
+		 * as pgrep(1) prints nothing */
+		if (!o->json && !shown)
+			printf("%7s %7s %7s %3s %s\n", "PID", "PPID", "THREADS",
+			       "PRI", "NAME");
 		if (o->json) {
 			json_element(shown);
 			printf("{\"pid\":%lu,\"ppid\":%lu,\"threads\":%lu,"
