@@ -964,7 +964,8 @@ START_TEST(test_names_long_path)
 		strcat(dirs, seg);
 		ck_assert_int_eq(mkdir(dirs, 0755), 0);
 	}
-	snprintf(path, sizeof(path), "%s/sleeper", dirs);
+	ck_assert_int_lt(snprintf(path, sizeof(path), "%s/sleeper", dirs),
+			 (int)sizeof(path));
 	ck_assert_uint_gt(strlen(path), MAX_PATH);
 	copy_file(sleeper, path, 0755);
 	pid = spawn(path, "100");
