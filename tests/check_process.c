@@ -19,6 +19,7 @@
 
 #include "windows.h"
 #include "fixtures.h"
+#include "primap.h"
 #include "suites.h"
 
 #define SEED	0x50c0
@@ -134,13 +135,36 @@ START_TEST(test_open_self)
 }
 END_TEST
 
+/*
+ * GetPriorityClass(GetCurrentProcess()) in a child that has made itself a
+ * normal process: exits 0 if that is NORMAL_PRIORITY_CLASS, 1 if not, 77
+ * if it may not become normal (errno in the pipe @err).
+ */
+static void
+pseudo_normal_child(int err)
+{
+	int r = primap_make_normal(0);
+
+	if (r) {
+		r = -r;
+		if (write(err, &r, sizeof(r)) != sizeof(r))
+			_exit(2);
+		_exit(77);
+	}
+	_exit(GetPriorityClass(GetCurrentProcess()) ==
+	      NORMAL_PRIORITY_CLASS ? 0 : 1);
+}
+
 /* GetCurrentProcess(): (HANDLE)-1, every right, and closing it is a no-op. */
 START_TEST(test_pseudo_handle)
 {
 	static const char here[] = "pseudo";
 	HANDLE self = GetCurrentProcess();
 	char buf[sizeof(here)];
+	struct primap pm;
 	SIZE_T n = 0;
+	int err[2], status, e = 0;
+	pid_t k;
 
 	ck_assert_ptr_eq(self, INVALID_HANDLE_VALUE);
 	ck_assert_uint_eq(GetProcessId(self), (DWORD)getpid());
@@ -148,7 +172,30 @@ START_TEST(test_pseudo_handle)
 	ck_assert(CloseHandle(self));
 	ck_assert(ReadProcessMemory(self, here, buf, sizeof(buf), &n));
 	ck_assert_str_eq(buf, here);
-	ck_assert_uint_eq(GetPriorityClass(self), NORMAL_PRIORITY_CLASS);
+	/* ours, at whatever nice value the suite runs */
+	ck_assert_int_eq(primap_of(getpid(), &pm), 0);
+	ck_assert_uint_eq(GetPriorityClass(self), pm.cls);
+
+	/* a normal process (nice 0) is of the normal class */
+	ck_assert_int_eq(pipe2(err, O_CLOEXEC), 0);
+	k = fork();
+	ck_assert_int_ge(k, 0);
+	if (k == 0)
+		pseudo_normal_child(err[1]);
+	close(err[1]);
+	ck_assert_int_eq(waitpid(k, &status, 0), k);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+		ck_assert_int_eq(read(err[0], &e, sizeof(e)), sizeof(e));
+		fprintf(stderr, "test_pseudo_handle: nice 0 part skipped: "
+			"may not go from policy %d, nice %d to SCHED_OTHER, "
+			"nice 0: %s\n", pm.policy, pm.nice, strerror(e));
+	} else {
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "GetPriorityClass(GetCurrentProcess()) of a "
+			      "process at nice 0 is not NORMAL_PRIORITY_CLASS"
+			      " (status %#x)", (unsigned)status);
+	}
+	close(err[0]);
 }
 END_TEST
 
@@ -192,9 +239,12 @@ START_TEST(test_access_rights)
 	struct tlh_fx_child c;
 	HANDLE query, read, generic;
 	unsigned char buf[16];
+	struct primap pm;
 	SIZE_T n;
 
 	query = open_child(&c, PROCESS_QUERY_LIMITED_INFORMATION);
+	/* the child's class, at the nice value it inherited from us */
+	ck_assert_int_eq(primap_of(c.pid, &pm), 0);
 	memset(buf, 0xA5, sizeof(buf));
 	n = 99;
 	SetLastError(0);
@@ -202,7 +252,7 @@ START_TEST(test_access_rights)
 	ck_assert_uint_eq(GetLastError(), ERROR_ACCESS_DENIED);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_uint_eq(buf[0], 0xA5);
-	ck_assert_uint_eq(GetPriorityClass(query), NORMAL_PRIORITY_CLASS);
+	ck_assert_uint_eq(GetPriorityClass(query), pm.cls);
 	ck_assert_uint_eq(GetProcessId(query), (DWORD)c.pid);
 
 	read = OpenProcess(PROCESS_VM_READ, FALSE, (DWORD)c.pid);
@@ -219,7 +269,7 @@ START_TEST(test_access_rights)
 	generic = OpenProcess(GENERIC_READ, FALSE, (DWORD)c.pid);
 	ck_assert_ptr_nonnull(generic);
 	ck_assert(ReadProcessMemory(generic, c.base, buf, sizeof(buf), NULL));
-	ck_assert_uint_eq(GetPriorityClass(generic), NORMAL_PRIORITY_CLASS);
+	ck_assert_uint_eq(GetPriorityClass(generic), pm.cls);
 
 	ck_assert(CloseHandle(query));
 	ck_assert(CloseHandle(read));
@@ -556,41 +606,122 @@ START_TEST(test_fork)
 }
 END_TEST
 
-/* Priority classes from nice values, as Process32's pcPriClassBase. */
+/* @pid's entry in a fresh snapshot, and that of its first thread. */
+static void
+snapshot_entries(DWORD pid, PROCESSENTRY32 *pe, THREADENTRY32 *te)
+{
+	HANDLE snap;
+	int found = 0;
+	BOOL ok;
+
+	snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS | TH32CS_SNAPTHREAD,
+					0);
+	ck_assert_ptr_ne(snap, INVALID_HANDLE_VALUE);
+	pe->dwSize = sizeof(*pe);
+	for (ok = Process32First(snap, pe); ok; ok = Process32Next(snap, pe))
+		if (pe->th32ProcessID == pid) {
+			found |= 1;
+			break;
+		}
+	te->dwSize = sizeof(*te);
+	for (ok = Thread32First(snap, te); ok; ok = Thread32Next(snap, te))
+		if (te->th32ThreadID == pid) {
+			found |= 2;
+			break;
+		}
+	ck_assert(CloseHandle(snap));
+	ck_assert_int_eq(found, 3);
+}
+
+/*
+ * Priority classes from nice values: GetPriorityClass, Process32's
+ * pcPriClassBase and Thread32's tpBasePri of a child set to each value,
+ * at both edges of every band of the tables in GetPriorityClass(3) and
+ * Thread32First(3).  The child starts at our nice value, which may be
+ * anything (nice -n 19 make check); the values below it that we may not
+ * give it (not root) are skipped, so the table goes upward: every value
+ * from the child's own up is always tried.
+ */
 START_TEST(test_priority_class)
 {
 	static const struct {
 		int nice;
 		DWORD cls;
+		LONG base;	/* pcPriClassBase */
+		LONG thread;	/* tpBasePri: 8 - nice / 3 */
 	} map[] = {
-		{ 0, NORMAL_PRIORITY_CLASS },
-		{ 5, BELOW_NORMAL_PRIORITY_CLASS },
-		{ 19, IDLE_PRIORITY_CLASS },
-		{ -5, ABOVE_NORMAL_PRIORITY_CLASS },
-		{ -20, HIGH_PRIORITY_CLASS },
+		{ -20, HIGH_PRIORITY_CLASS, 13, 14 },
+		{ -15, HIGH_PRIORITY_CLASS, 13, 13 },
+		{ -14, ABOVE_NORMAL_PRIORITY_CLASS, 10, 12 },
+		{ -5, ABOVE_NORMAL_PRIORITY_CLASS, 10, 9 },
+		{ -4, NORMAL_PRIORITY_CLASS, 8, 9 },
+		{ 0, NORMAL_PRIORITY_CLASS, 8, 8 },
+		{ 4, NORMAL_PRIORITY_CLASS, 8, 7 },
+		{ 5, BELOW_NORMAL_PRIORITY_CLASS, 6, 7 },
+		{ 14, BELOW_NORMAL_PRIORITY_CLASS, 6, 4 },
+		{ 15, IDLE_PRIORITY_CLASS, 4, 3 },
+		{ 19, IDLE_PRIORITY_CLASS, 4, 2 },
 	};
+	struct sched_param sp = { 0 };
 	struct tlh_fx_child c;
+	PROCESSENTRY32 pe;
+	THREADENTRY32 te;
+	struct primap pm;
+	int tried = 0, skipped = 0;
 	HANDLE h;
 	size_t i;
 
 	h = open_child(&c, PROCESS_QUERY_INFORMATION);
+	ck_assert_int_eq(primap_of(c.pid, &pm), 0);
+	/* the nice value counts only under these policies */
+	if (pm.policy != SCHED_OTHER && pm.policy != SCHED_BATCH &&
+	    sched_setscheduler(c.pid, SCHED_OTHER, &sp)) {
+		fprintf(stderr, "test_priority_class: skipped: the child "
+			"runs under policy %d and may not leave it: %s\n",
+			pm.policy, strerror(errno));
+		ck_assert(CloseHandle(h));
+		tlh_fx_child_stop(&c);
+		return;
+	}
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		if (setpriority(PRIO_PROCESS, (id_t)c.pid, map[i].nice)) {
-			ck_assert_int_lt(map[i].nice, 0);	/* not root */
+			/* only lowering the child's nice value is refused */
+			ck_assert_msg(errno == EACCES || errno == EPERM,
+				      "setpriority(%d): %s", map[i].nice,
+				      strerror(errno));
+			ck_assert_int_lt(map[i].nice, pm.nice);
+			skipped++;
 			continue;
 		}
 		ck_assert_uint_eq(GetPriorityClass(h), map[i].cls);
+		snapshot_entries((DWORD)c.pid, &pe, &te);
+		ck_assert_int_eq(pe.pcPriClassBase, map[i].base);
+		ck_assert_int_eq(te.tpBasePri, map[i].thread);
+		tried++;
 	}
+	if (skipped)
+		fprintf(stderr, "test_priority_class: nice %d to %d skipped: "
+			"may not lower the child's nice value from %d\n",
+			map[0].nice, map[skipped - 1].nice, pm.nice);
+	ck_assert_int_gt(tried, 0);
 	ck_assert(CloseHandle(h));
 	tlh_fx_child_stop(&c);
 }
 END_TEST
 
+/* Root's process, and the class it runs in at the suite's nice value. */
+struct denied_arg {
+	pid_t pid;
+	DWORD cls;
+};
+
 /* As nobody: root's process opens for limited queries, not for memory. */
 static int
 as_nobody(void *arg, char *msg, size_t len)
 {
-	pid_t root_pid = *(pid_t *)arg;
+	const struct denied_arg *a = arg;
+	pid_t root_pid = a->pid;
+	DWORD cls;
 	HANDLE h;
 
 	h = OpenProcess(PROCESS_VM_READ, FALSE, (DWORD)root_pid);
@@ -608,10 +739,17 @@ as_nobody(void *arg, char *msg, size_t len)
 	}
 	h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE,
 			(DWORD)root_pid);
-	if (!h || GetProcessId(h) != (DWORD)root_pid ||
-	    GetPriorityClass(h) != NORMAL_PRIORITY_CLASS) {
+	if (!h || GetProcessId(h) != (DWORD)root_pid) {
 		snprintf(msg, len, "limited query of root's process: %p, "
 			 "error %u", h, (unsigned)GetLastError());
+		return TLH_FX_FAIL;
+	}
+	cls = GetPriorityClass(h);
+	if (cls != a->cls) {
+		snprintf(msg, len, "GetPriorityClass of root's process: %#x, "
+			 "not %#x, error %u", (unsigned)cls, (unsigned)a->cls,
+			 (unsigned)GetLastError());
+		CloseHandle(h);
 		return TLH_FX_FAIL;
 	}
 	CloseHandle(h);
@@ -621,7 +759,8 @@ as_nobody(void *arg, char *msg, size_t len)
 START_TEST(test_denied)
 {
 	char msg[256] = "";
-	pid_t me = getpid();
+	struct denied_arg a;
+	struct primap pm;
 	int r;
 
 	if (geteuid() != 0) {
@@ -629,7 +768,10 @@ START_TEST(test_denied)
 			"child as nobody against a root process\n");
 		return;
 	}
-	r = tlh_fx_run_as_nobody(as_nobody, &me, msg, sizeof(msg));
+	a.pid = getpid();
+	ck_assert_int_eq(primap_of(a.pid, &pm), 0);
+	a.cls = pm.cls;
+	r = tlh_fx_run_as_nobody(as_nobody, &a, msg, sizeof(msg));
 	if (r == TLH_FX_SKIP) {
 		fprintf(stderr, "test_denied: skipped: %s\n", msg);
 		return;

@@ -25,6 +25,7 @@
 #include <tlhelp32.h>
 
 #include "fixtures.h"
+#include "primap.h"
 #include "suites.h"
 
 #define NTHREADS	5
@@ -239,6 +240,7 @@ START_TEST(test_process_self_and_child)
 	struct threads_report r;
 	PROCESSENTRY32 pe;
 	PROCESSENTRY32W pw;
+	struct primap self_pri, child_pri;
 	char exe[PATH_MAX];
 	HANDLE snap;
 
@@ -246,6 +248,9 @@ START_TEST(test_process_self_and_child)
 				  TLH_FX_EMU_THREAD))
 		return;
 	start_threads_child(&c, &r);
+	/* the suite may run at any nice value: expect what each runs at */
+	ck_assert_int_eq(primap_of(getpid(), &self_pri), 0);
+	ck_assert_int_eq(primap_of(c.pid, &child_pri), 0);
 	snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
 	ck_assert_ptr_ne(snap, INVALID_HANDLE_VALUE);
 	ck_assert_ptr_nonnull(snap);
@@ -255,7 +260,7 @@ START_TEST(test_process_self_and_child)
 	ck_assert_uint_eq(pe.th32ParentProcessID, (DWORD)getppid());
 	ck_assert_str_eq(pe.szExeFile, base_name(exe));
 	ck_assert_uint_eq(pe.cntThreads, 1);
-	ck_assert_int_eq(pe.pcPriClassBase, 8);
+	ck_assert_int_eq(pe.pcPriClassBase, self_pri.class_base);
 	ck_assert_uint_eq(pe.cntUsage, 0);
 	ck_assert_uint_eq(pe.th32DefaultHeapID, 0);
 	ck_assert_uint_eq(pe.th32ModuleID, 0);
@@ -265,6 +270,7 @@ START_TEST(test_process_self_and_child)
 	ck_assert_uint_eq(pe.th32ParentProcessID, (DWORD)getpid());
 	ck_assert_str_eq(pe.szExeFile, base_name(exe));
 	ck_assert_uint_eq(pe.cntThreads, NTHREADS + 1);
+	ck_assert_int_eq(pe.pcPriClassBase, child_pri.class_base);
 
 	/* the W form of the same entry */
 	pw.dwSize = sizeof(pw);
@@ -405,6 +411,7 @@ START_TEST(test_thread_order)
 	struct threads_report r;
 	THREADENTRY32 te;
 	DWORD seen[NTHREADS + 1];
+	struct primap pm;
 	size_t n = 0;
 	int in_run = 0, runs = 0;
 	HANDLE snap;
@@ -424,7 +431,10 @@ START_TEST(test_thread_order)
 			in_run = 1;
 			ck_assert_uint_lt(n, NTHREADS + 1);
 			seen[n++] = te.th32ThreadID;
-			ck_assert_int_eq(te.tpBasePri, 8);
+			/* at the nice value it inherited from us */
+			ck_assert_int_eq(primap_of((pid_t)te.th32ThreadID,
+						   &pm), 0);
+			ck_assert_int_eq(te.tpBasePri, pm.thread_base);
 			ck_assert_int_eq(te.tpDeltaPri, 0);
 			ck_assert_uint_eq(te.cntUsage, 0);
 			ck_assert_uint_eq(te.dwFlags, 0);
@@ -954,7 +964,8 @@ START_TEST(test_names_long_path)
 		strcat(dirs, seg);
 		ck_assert_int_eq(mkdir(dirs, 0755), 0);
 	}
-	snprintf(path, sizeof(path), "%s/sleeper", dirs);
+	ck_assert_int_lt(snprintf(path, sizeof(path), "%s/sleeper", dirs),
+			 (int)sizeof(path));
 	ck_assert_uint_gt(strlen(path), MAX_PATH);
 	copy_file(sleeper, path, 0755);
 	pid = spawn(path, "100");

@@ -39,29 +39,32 @@
 #define SYS_pidfd_open	434	/* the same number on every architecture */
 #endif
 
-/* Read a small file of @pid into @buf (terminated): its length or -errno. */
+/*
+ * Read a small file of @pid into @buf (terminated): its length or -errno.
+ * A file that reads empty is that of a process that has gone: -ESRCH.
+ */
 static ssize_t
 read_small_file(pid_t pid, const char *name, char *buf, size_t size)
 {
-	ssize_t len, got;
-	int fd, err;
+	ssize_t len = 0, got;
+	int fd, err = 0;	/* what ended the reads; 0: end of file */
 
 	fd = tlh_procfs_open(pid, name);
 	if (fd < 0)
 		return fd;
-	len = 0;
 	while ((size_t)len < size - 1) {
 		got = read(fd, buf + len, size - 1 - (size_t)len);
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (got < 0)
+			err = errno;
 		if (got <= 0)
 			break;
 		len += got;
 	}
-	err = errno;
 	close(fd);
 	if (len == 0)
-		return got < 0 && err != ESRCH ? -err : -ESRCH;
+		return err && err != ESRCH ? -err : -ESRCH;
 	buf[len] = '\0';
 	return len;
 }
