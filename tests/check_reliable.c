@@ -964,10 +964,60 @@ struct reuse {
 	pid_t first;		/* P */
 	pid_t second;		/* Q, or -1 */
 	int faults;
+	int read_second;	/* read Q by pid meanwhile, from the handler */
+	int second_read;	/* and that read worked */
+	int take_pidfds;	/* put an empty pipe over every pidfd */
+	int taken[8];		/* those descriptors, then the writer */
+	int ntaken;
 };
 
-/* fork() without the atfork handlers: the library holds its cache's lock
- * while the read waits on this thread. */
+/* Where descriptor @fd leads, in @link: the length, or 0 or -1. */
+static ssize_t
+fd_link(int fd, char *link, size_t size)
+{
+	char path[64];
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	len = readlink(path, link, size - 1);
+	if (len > 0)
+		link[len] = '\0';
+	return len;
+}
+
+/*
+ * What a program that closes descriptors it did not open and gets the
+ * numbers back for its own files does to the library: every pidfd of this
+ * process becomes the read end of an empty pipe, which poll() finds as it
+ * finds a live process's pidfd.
+ */
+static void
+take_pidfds(struct reuse *r)
+{
+	struct dirent *de;
+	char link[64];
+	int p[2], fd;
+	DIR *d;
+
+	if (pipe2(p, O_CLOEXEC))
+		return;
+	d = opendir("/proc/self/fd");
+	while (d && (de = readdir(d)) && r->ntaken < 7) {
+		fd = atoi(de->d_name);
+		if (fd_link(fd, link, sizeof(link)) <= 0)
+			continue;
+		if (strstr(link, "pidfd") && fd != dirfd(d) &&
+		    dup3(p[0], fd, O_CLOEXEC) == fd)
+			r->taken[r->ntaken++] = fd;
+	}
+	if (d)
+		closedir(d);
+	close(p[0]);
+	r->taken[r->ntaken++] = p[1];	/* a writer: no POLLHUP */
+}
+
+/* fork() without the library's atfork handlers: the child of a process
+ * whose read is stalled needs nothing of them. */
 static pid_t
 raw_fork(void)
 {
@@ -1019,7 +1069,7 @@ reuse_handler(void *arg)
 	struct pollfd p = { r->uffd, POLLIN, 0 };
 	struct uffdio_copy cp;
 	struct uffd_msg m;
-	unsigned char *zero;
+	unsigned char *zero, *got_q;
 	size_t off;
 
 	zero = calloc(1, pg);
@@ -1030,8 +1080,21 @@ reuse_handler(void *arg)
 			continue;
 		if (m.event != UFFD_EVENT_PAGEFAULT)
 			continue;
-		if (!r->faults++)
+		if (!r->faults++) {
 			reuse_swap(r);
+			/* another thread reads the pid's new process: what the
+			 * library keeps of the pid is then Q's */
+			if (r->read_second && r->second > 0) {
+				got_q = malloc(r->mem_len);
+				r->second_read = got_q &&
+					Toolhelp32ReadProcessMemory(
+						(DWORD)r->second, r->mem,
+						got_q, r->mem_len, NULL);
+				free(got_q);
+			}
+			if (r->take_pidfds)
+				take_pidfds(r);
+		}
 		/* every page at once: no fault comes again */
 		for (off = 0; off < r->dst_len; off += pg) {
 			cp.dst = (uintptr_t)(r->dst + off);
@@ -1049,15 +1112,20 @@ reuse_handler(void *arg)
 
 /*
  * A read by pid that began with one process and finds another holding the
- * pid after its copy fails: on the first read of that process (_i 0), and
- * on a later one (_i 1), where the library pins it by the pidfd it keeps.
- * The process that took the pid is then read as any other.
+ * pid after its copy fails: on the first read of that process (_i 0: the
+ * library learns it in that call), on a later one (_i 1), and when another
+ * thread reads the pid's new process while the read waits (_i 2: the
+ * library then keeps the new process's pidfd, not the one the read was
+ * pinned by), and when the program puts files of its own at the numbers
+ * of the library's pidfds while the read waits (_i 3).  The process that
+ * took the pid is then read as any other.
+ * 64 KiB: the size pinned by the pidfd the library keeps.
  */
 START_TEST(pid_reuse_during_read)
 {
 	struct uffdio_register reg;
 	struct uffdio_api api;
-	size_t n = 16 * pg;
+	size_t n = 16 * pg < 65536 ? 16 * pg : 65536;
 	struct reuse r;
 	pthread_t thread;
 	int hold[2], memfd, ret;
@@ -1077,6 +1145,8 @@ START_TEST(pid_reuse_during_read)
 	}
 	memset(&r, 0, sizeof(r));
 	r.second = -1;
+	r.read_second = _i == 2;
+	r.take_pidfds = _i == 3;
 	r.uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	memset(&api, 0, sizeof(api));
 	api.api = UFFD_API;
@@ -1132,6 +1202,12 @@ START_TEST(pid_reuse_during_read)
 		skip("pid_reuse_during_read", "the pid was not handed out "
 		     "again");
 	} else {
+		if (r.read_second)
+			ck_assert_msg(r.second_read, "reading the pid's new "
+				      "process from the handler failed");
+		if (r.take_pidfds)
+			ck_assert_msg(r.ntaken > 1, "no pidfd of the library's "
+				      "to take");
 		ck_assert_msg(!ok, "the read began with one process and "
 			      "returned %s of the process that took its pid",
 			      tlh_fx_pattern_check(r.dst + 8, n, 2, 0) == n ?
@@ -1155,6 +1231,8 @@ START_TEST(pid_reuse_during_read)
 	}
 out:
 	free(warm);
+	while (r.ntaken)
+		close(r.taken[--r.ntaken]);
 	if (r.second > 0) {
 		kill(r.second, SIGKILL);
 		waitpid(r.second, NULL, 0);
@@ -1393,10 +1471,9 @@ stolen_fn(void *arg)
 				  -1, 0);
 	int theirs[THEIRS_MAX], ntheirs = 0, hold[2], fd, top = 0, ret, i;
 	pid_t kids[5] = { 0 }, pid;
-	char link[64], path[64];
 	long long r0, r1, r2, r3;
 	struct dirent *de;
-	ssize_t len;
+	char link[64];
 	DIR *dir;
 	int status;
 
@@ -1427,11 +1504,8 @@ stolen_fn(void *arg)
 		return flunk("/proc/self/fd: %s", strerror(errno));
 	while ((de = readdir(dir))) {
 		fd = atoi(de->d_name);
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		len = readlink(path, link, sizeof(link) - 1);
-		if (len <= 0)
+		if (fd_link(fd, link, sizeof(link)) <= 0)
 			continue;
-		link[len] = '\0';
 		if (((!strncmp(link, "/proc/", 6) &&
 		      (strstr(link, "/maps") || strstr(link, "/pagemap"))) ||
 		     strstr(link, "pidfd")) && fd > top)
@@ -1537,7 +1611,7 @@ reliable_suite(void)
 
 #ifdef HAVE_LINUX_USERFAULTFD_H
 	tc = tcase(s, "pid", 60);
-	tcase_add_loop_test(tc, pid_reuse_during_read, 0, 2);
+	tcase_add_loop_test(tc, pid_reuse_during_read, 0, 4);
 #endif
 
 	tc = tcase(s, "torn", 120);

@@ -488,27 +488,52 @@ out:
 	return ret;
 }
 
+/*
+ * Whether @pid still names the process whose pidfd has inode @id, asked
+ * of a pidfd opened now: 0 if so and it lives, else -ESRCH (another
+ * process, none, or no way to tell).
+ */
+static int
+same_process(pid_t pid, ino_t id)
+{
+	struct stat st;
+	int fd, ret;
+
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0 && errno == EINVAL)	/* a thread: PIDFD_THREAD */
+		fd = (int)syscall(SYS_pidfd_open, pid, O_EXCL);
+	if (fd < 0)
+		return -ESRCH;
+	ret = fstat(fd, &st) || st.st_ino != id || tlh_pidfd_exited(fd) ?
+	      -ESRCH : 0;
+	close(fd);
+	return ret;
+}
+
 int
 tlh_fdcache_pin_check(pid_t pid, ino_t id)
 {
-	int i, ret = -ENOENT;
+	int i, gone = -1;
 
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < SLOTS; i++) {
 		if (slots[i].pid != pid || slots[i].fd[WARM] < 0 ||
 		    slots[i].ino[WARM] != id)
 			continue;
-		switch (tlh_pidfd_exited(slots[i].fd[WARM])) {
-		case 0:
-			ret = 0;
-			break;
-		case 1:
-			ret = -ESRCH;
-			slot_clear(&slots[i]);
+		if (!same_file(&slots[i], WARM)) {
+			slot_clear(&slots[i]);	/* the program's now */
 			break;
 		}
+		gone = tlh_pidfd_exited(slots[i].fd[WARM]);
+		if (gone > 0)
+			slot_clear(&slots[i]);
 		break;
 	}
 	pthread_mutex_unlock(&lock);
-	return ret;
+	/* The entry is gone (other reads took its place, or learnt the
+	 * pid's next process), or its descriptor is not ours any more: a
+	 * pidfd of the pid's process now tells whether it is the same. */
+	if (gone < 0)
+		return same_process(pid, id);
+	return gone ? -ESRCH : 0;
 }

@@ -95,8 +95,9 @@ int tlh_fdcache_pin(pid_t pid, ino_t *id);
 
 /*
  * After the read: 0 if the process pinned as @id lives still, so that
- * @pid named it from the pin to now; -ESRCH if it has exited; -ENOENT if
- * the cache no longer keeps it (other reads took its entry): unknown.
+ * @pid named it from the pin to now; else -ESRCH (it has exited, or it
+ * cannot be told: a pidfd of the pid's process is then opened and its
+ * inode compared, where the cache no longer keeps that pidfd).
  */
 int tlh_fdcache_pin_check(pid_t pid, ino_t id);
 

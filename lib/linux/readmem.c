@@ -1156,16 +1156,9 @@ read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		 * its mappings during the call, or the caller its own */
 		ret = page_writable((uintptr_t)dst + (size_t)got - np) ?
 		      -EIO : -EFAULT;
-	if (kept && (!ret || ret == -ESRCH || ret == -EPERM)) {
-		switch (tlh_fdcache_pin_check(t->pid, id)) {
-		case -ESRCH:
-			ret = -EIO;	/* by pid: changed during the read */
-			break;
-		case -ENOENT:	/* unknown: read again, pinned its own way */
-			ret = ret ? ret : 1;
-			break;
-		}
-	}
+	if (kept && (!ret || ret == -ESRCH || ret == -EPERM) &&
+	    tlh_fdcache_pin_check(t->pid, id))
+		ret = -EIO;	/* by pid: changed during the read */
 	if (ret == 1) {
 		if (pin >= 0)
 			close(pin);
