@@ -16,7 +16,9 @@
  *   closed the open flags only the library asks for (O_APPEND and
  *   O_NONBLOCK, which change nothing for a file only read) are checked
  *   too; and maps.c reads the text with pread(), so a descriptor of the
- *   program's that names the same file keeps its offset.
+ *   program's that names the same file keeps its offset.  (One poll()
+ *   comes before the fstat(): the first of a pin's, below, whose answer
+ *   counts only once the descriptor is proven the library's.)
  *
  * - It answers for the address space the pid has now.  A descriptor is
  *   bound to the address space its process had when it was opened, and
@@ -82,9 +84,10 @@
 /*
  * Beside its files, an entry of another process keeps a pidfd of it.  A
  * read of up to 128 KiB pins its process with it (tlh_fdcache_pin()): a
- * poll() before and after the copy instead of a pidfd of its own, opened
- * and closed.  Its inode names that one process (Linux 6.9+: pidfs), so
- * a descriptor the program put at its number is told apart; and while
+ * poll() before the copy, an fstat() and a poll() after it, instead of a
+ * pidfd of its own, opened and closed.  Its inode names that one process
+ * (Linux 6.9+: pidfs), so a descriptor the program put at its number is
+ * told apart; and while
  * one is open, the kernel keeps what it needs to make the next, so the
  * pidfd each larger read takes costs half as much.  Where pidfds share
  * one inode (before 6.9) none is kept.
@@ -474,14 +477,17 @@ tlh_fdcache_pin(pid_t pid, ino_t *id)
 		}
 		if (sl->fd[WARM] < 0)
 			break;	/* none kept: no pidfs */
-		if (same_file(sl, WARM) && !tlh_pidfd_exited(sl->fd[WARM])) {
+		/* Not proven ours here: poll() changes nothing, and an answer
+		 * that it lives counts only once tlh_fdcache_pin_check() has
+		 * proven the descriptor ours; one that it is gone (or a file
+		 * that is not a pidfd) has the entry learnt afresh, which
+		 * closes only what is still the library's. */
+		if (!tlh_pidfd_exited(sl->fd[WARM])) {
 			*id = sl->ino[WARM];
 			ret = 0;
 			break;
 		}
-		/* gone (the pid may name another now), or the descriptor is
-		 * the program's now: the entry is learnt afresh */
-		slot_clear(sl);
+		slot_clear(sl);	/* gone: the pid may name another now */
 	}
 out:
 	tlh_fdcache_unlock();

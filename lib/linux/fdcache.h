@@ -85,8 +85,10 @@ int tlh_pidfd_exited(int fd);
 
 /*
  * A read by pid pinned to one process without a descriptor of its own:
- * the pidfd @pid's entry keeps (its process is found alive, or the entry
- * is learnt afresh), named by its inode, which no other process ever has
+ * the pidfd @pid's entry keeps (its process is found alive by a poll()
+ * that tlh_fdcache_pin_check() proves was of the library's descriptor,
+ * or the entry is learnt afresh), named by its inode, which no other
+ * process ever has
  * (pidfs, Linux 6.9+).  0 and @id, or -ENOENT where none is kept (the
  * caller itself, no pidfs, a token that cannot be read): the caller pins
  * the process itself.
