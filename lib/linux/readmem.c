@@ -1089,8 +1089,8 @@ out:
  * sees guard regions too.  A read by pid is pinned, as read_large()'s
  * is, from before the destination is touched (its faults may take any
  * time) to after the copy: by the pidfd the descriptor cache keeps of its
- * process where there is one (one poll() at each end), else by one of its
- * own.  Past PROBED_MAX, the per-page probes cost more than the maps
+ * process where there is one (a poll() before the copy, an fstat() and a
+ * poll() after it), else by one of its own.  Past PROBED_MAX, the per-page probes cost more than the maps
  * query.
  * Whatever fails before the data is found out again by read_large(), in
  * Windows' order.
