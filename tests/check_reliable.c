@@ -407,7 +407,8 @@ torn_thread(void *arg)
 }
 
 /* Reads of at most 16 KiB whose source and destination pages are offset
- * differently, so that a second pass would split each source page. */
+ * differently, so that a second pass would split each source page; the
+ * last has one destination page, which a second pass writes. */
 static const struct {
 	size_t src_off, dst_off, len;
 } torn_reads[] = {
@@ -416,6 +417,7 @@ static const struct {
 	{ 0, 2048, 3 * 4096 },
 	{ 3000, 1000, 4096 + 1500 },
 	{ 10, 4000, 4 * 4096 - 10 },
+	{ 3000, 100, 2000 },	/* one destination page: two passes */
 };
 
 /*

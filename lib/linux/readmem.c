@@ -22,12 +22,11 @@
  * two stops short although the caller's pages are writable, the target
  * changed its mappings between the passes: pass one's complete copy is
  * then delivered from the private buffer, so a race never leaves part of
- * the data behind either.  Pass two writes the destination's pages last
- * page first; when the destination spans several pages, all but its last
- * are first checked writable, so pass two can only fault on the page it
- * writes first, before any byte is stored.  Cost: one system call, as a
- * raw read, plus one extra small copy; plus one MADV_POPULATE_WRITE when
- * the destination crosses a page boundary.
+ * the data behind either.  Pass two writes the destination's page, which
+ * it can only fault on before any byte is stored.  Cost: one system call,
+ * as a raw read, plus one extra small copy.  A destination that spans
+ * pages has no pass two: pass one alone, then one MADV_POPULATE_WRITE over
+ * the destination, then pass one's copy delivered by memcpy().
  *
  * Reads up to PROBED_MAX bytes (read_probed()) check the destination with
  * one MADV_POPULATE_WRITE and then make one process_vm_readv() that reads
@@ -93,7 +92,6 @@
 #include "procfs.h"
 
 #define SMALL_MAX	16384u		/* reads this size or less: read_small() */
-#define DST_PAGES_MAX	(SMALL_MAX / 4096u + 1)
 #define PROBES_MAX	64		/* one-byte probes per system call */
 #define CHUNK_MAX	((size_t)1 << 30)	/* within MAX_RW_COUNT */
 #define PROBED_MAX	(128u << 10)	/* or less: read_probed() */
@@ -518,9 +516,8 @@ static int
 read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	   struct count *c)
 {
-	struct iovec local[3 + DST_PAGES_MAX];
-	struct iovec remote[2 + DST_PAGES_MAX];
-	uintptr_t d = (uintptr_t)dst, s, e;
+	struct iovec local[4], remote[3];
+	uintptr_t d = (uintptr_t)dst;
 	size_t pg = page_size(), nl = 1, nr = 1, k = 0, want = n;
 	unsigned char *first;
 	ssize_t got;
@@ -578,20 +575,38 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	remote[nr].iov_base = (void *)src;
 	remote[nr++].iov_len = n;
 
-	/* Every destination page but the last, where pass two begins. */
-	e = (d + n - 1) & ~(pg - 1);
-	if (e > d && dest_writable(d, e - d))
-		return read_slowly(t, src, dst, n, c);
-
-	for (e = d + n; e > d; e = s) {
-		s = (e - 1) & ~(pg - 1);
-		if (s < d)
-			s = d;
-		local[nl].iov_base = (void *)s;
-		local[nl++].iov_len = e - s;
-		remote[nr].iov_base = (void *)(src + (s - d));
-		remote[nr++].iov_len = e - s;
+	/*
+	 * A destination of several pages: pass one alone, then one
+	 * MADV_POPULATE_WRITE over the whole destination, and pass one's
+	 * copy delivered by memcpy(); a second pass through the kernel
+	 * would pin every source page again.
+	 */
+	if (!one_page(d, n, pg)) {
+		got = token_pvr(t, local, nl - 1, remote, nr - 1);
+		if (got > 0 && k)
+			c->ok = c->touched = 1;
+		if (got == (ssize_t)n) {
+			if (k)
+				*first = *(unsigned char *)c->at;
+			ret = dest_writable(d, n);
+			if (!ret)
+				memcpy(dst, first, n);
+			return ret;
+		}
+		if (got == -2)
+			return -ESRCH;
+		if (got < 0 && (errno != EFAULT || !k))
+			return classify(t->pid, errno);
+		if (got <= 0)
+			return read_slowly(t, src, dst, n, c);
+		return -EIO;
 	}
+
+	/* Pass two: the destination's one page. */
+	local[nl].iov_base = dst;
+	local[nl++].iov_len = n;
+	remote[nr].iov_base = (void *)src;
+	remote[nr++].iov_len = n;
 
 	got = token_pvr(t, local, nl - 1, remote, nr - 1);
 	if (got > 0 && k)
@@ -600,8 +615,7 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		*first = *(unsigned char *)c->at;
 	if (got == (ssize_t)(2 * n)) {
 		/*
-		 * Pass two read each source page again, in pieces cut at
-		 * the destination's page boundaries: a page the target
+		 * Pass two read each source page again: a page the target
 		 * replaced meanwhile would arrive as two generations, and a
 		 * source that overlaps the destination in the caller's own
 		 * memory is changed by pass two itself.  Pass one took each
