@@ -1149,13 +1149,15 @@ reuse_handler(void *arg)
  * pinned by), and when the program puts files of its own at the numbers
  * of the library's pidfds while the read waits (_i 3).  The process that
  * took the pid is then read as any other.
- * 64 KiB: the size pinned by the pidfd the library keeps.
+ * Each case twice: 64 KiB (_i 0-3), one system call of probes and data,
+ * and 256 KiB (_i 4-7), checked against the maps and then copied.
  */
 START_TEST(pid_reuse_during_read)
 {
 	struct uffdio_register reg;
 	struct uffdio_api api;
-	size_t n = 16 * pg < 65536 ? 16 * pg : 65536;
+	size_t n = _i < 4 ? (16 * pg < 65536 ? 16 * pg : 65536) :
+			    (64 * pg < 262144 ? 64 * pg : 262144);
 	struct reuse r;
 	pthread_t thread;
 	int hold[2], memfd, ret;
@@ -1175,8 +1177,8 @@ START_TEST(pid_reuse_during_read)
 	}
 	memset(&r, 0, sizeof(r));
 	r.second = -1;
-	r.read_second = _i == 2;
-	r.take_pidfds = _i == 3;
+	r.read_second = _i % 4 == 2;
+	r.take_pidfds = _i % 4 == 3;
 	r.uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	memset(&api, 0, sizeof(api));
 	api.api = UFFD_API;
@@ -1215,7 +1217,7 @@ START_TEST(pid_reuse_during_read)
 	/* a program that has read before: the library knows its reads work,
 	 * and takes the path of reads up to 128 KiB */
 	ck_assert(Toolhelp32ReadProcessMemory(0, &n, &b, 1, NULL));
-	if (_i) {
+	if (_i % 4) {
 		warm = malloc(n);
 		ck_assert_ptr_nonnull(warm);
 		ck_assert(Toolhelp32ReadProcessMemory((DWORD)r.first, r.mem,
@@ -1238,7 +1240,7 @@ START_TEST(pid_reuse_during_read)
 		if (r.take_pidfds && r.ntaken <= 1) {
 			ck_assert_msg(!keeps_pidfds(), "no pidfd of the "
 				      "library's to take");
-			skip("pid_reuse_during_read", "_i 3: the library keeps "
+			skip("pid_reuse_during_read", "_i 3, 7: the library keeps "
 			     "no pidfds here (no process_vm_readv, or before "
 			     "Linux 6.9), so there are none to take");
 		}
@@ -1645,7 +1647,7 @@ reliable_suite(void)
 
 #ifdef HAVE_LINUX_USERFAULTFD_H
 	tc = tcase(s, "pid", 60);
-	tcase_add_loop_test(tc, pid_reuse_during_read, 0, 4);
+	tcase_add_loop_test(tc, pid_reuse_during_read, 0, 8);
 #endif
 
 	tc = tcase(s, "torn", 120);

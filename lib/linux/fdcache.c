@@ -83,14 +83,12 @@
 
 /*
  * Beside its files, an entry of another process keeps a pidfd of it.  A
- * read of up to 128 KiB pins its process with it (tlh_fdcache_pin()): a
- * poll() before the copy, an fstat() and a poll() after it, instead of a
- * pidfd of its own, opened and closed.  Its inode names that one process
- * (Linux 6.9+: pidfs), so a descriptor the program put at its number is
- * told apart; and while
- * one is open, the kernel keeps what it needs to make the next, so the
- * pidfd each larger read takes costs half as much.  Where pidfds share
- * one inode (before 6.9) none is kept.
+ * read of more than 16 KiB pins its process with it (tlh_fdcache_pin()):
+ * a poll() when the read begins, an fstat() and a poll() after the copy,
+ * instead of a pidfd of its own, opened and closed.  Its inode names that
+ * one process (Linux 6.9+: pidfs), so a descriptor the program put at its
+ * number is told apart.  Where pidfds share one inode (before 6.9) none
+ * is kept.
  */
 #define WARM	TLH_FD_KINDS
 #define FDS	(TLH_FD_KINDS + 1)

@@ -95,7 +95,7 @@
 #define PROBES_MAX	64		/* one-byte probes per system call */
 #define CHUNK_MAX	((size_t)1 << 30)	/* within MAX_RW_COUNT */
 #define PROBED_MAX	(128u << 10)	/* or less: read_probed() */
-#define POPULATE_MAX	(64u << 10)	/* destinations checked page by page */
+#define POPULATE_MAX	(256u << 10)	/* destinations checked page by page */
 
 /*
  * Where the probes put what they read.  Only the kernel ever writes it and
@@ -962,7 +962,7 @@ copy_overlapping(piece_fn piece, const void *ctx, uintptr_t src,
  * 5.3, no descriptor free; a thread's before 6.9); -ESRCH.
  */
 static int
-pin_open(pid_t pid)
+pidfd_for(pid_t pid)
 {
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 
@@ -973,123 +973,160 @@ pin_open(pid_t pid)
 	return fd < 0 ? -1 : fd;
 }
 
-/* 0 while the process of pidfd @fd lives, else -ESRCH. */
+/*
+ * What pins a read of another process by pid to the process it began
+ * with, from before the destination is touched (its faults may take any
+ * time) to after the copy: the pidfd the descriptor cache keeps of it (a
+ * poll() now, an fstat() and a poll() after the copy: fdcache.c), else a
+ * pidfd of the read's own.  A target with a pidfd or start time of its
+ * own is pinned by that; the caller itself needs nothing.
+ */
+struct pin {
+	int kept;	/* pinned by the cache's pidfd, named by @id */
+	ino_t id;
+	int fd;		/* else the read's own pidfd, or -1 */
+};
+
+/* 0, or -ESRCH when the process is gone already. */
 static int
-pin_check(int fd)
+pin_take(const struct tlh_target *t, pid_t self, struct pin *p)
 {
-	return tlh_pidfd_exited(fd) == 0 ? 0 : -ESRCH;
+	p->kept = 0;
+	p->fd = -1;
+	if (t->pid == self || t->pidfd >= 0 || t->start)
+		return 0;
+	if (!tlh_fdcache_pin(t->pid, &p->id)) {
+		p->kept = 1;
+		return 0;
+	}
+	p->fd = pidfd_for(t->pid);
+	if (p->fd == -ESRCH) {
+		p->fd = -1;
+		return -ESRCH;
+	}
+	return 0;
 }
 
-/*
- * A read of another process by pid is pinned to the process it began
- * with: its own pidfd, or -1 where @t has a pidfd or start time already,
- * or is the caller; -ESRCH when that process is gone.
- */
-static int
-pin_target(const struct tlh_target *t, pid_t self)
+/* The pin let go of, with no verdict. */
+static void
+pin_drop(struct pin *p)
 {
-	if (t->pid == self || t->pidfd >= 0 || t->start)
-		return -1;
-	return pin_open(t->pid);
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+	p->kept = 0;
 }
 
 /*
  * After the copy: a copy that succeeded, or found another token or no
- * process, fails with -ESRCH when the process it began with (pinned by
- * @pin, or @t's own pidfd or start time) is gone, or -EIO for a read by
- * pid.  Closes @pin.
+ * process, fails with -ESRCH when the process it began with is gone, or
+ * -EIO for a read by pid (its pid may name another process by now).
+ * Lets the pin go.
  */
 static int
-pin_release(const struct tlh_target *t, pid_t self, int pin, int ret)
+pin_end(const struct tlh_target *t, pid_t self, struct pin *p, int ret)
 {
-	if (t->pid != self && (!ret || ret == -ESRCH || ret == -EPERM) &&
-	    (pin >= 0 ? pin_check(pin) :
-	     t->pidfd >= 0 || t->start ? tlh_os_target_alive(t) : 0))
+	int gone = 0;
+
+	if (t->pid != self && (!ret || ret == -ESRCH || ret == -EPERM)) {
+		if (p->kept)
+			gone = tlh_fdcache_pin_check(t->pid, p->id) != 0;
+		else if (p->fd >= 0)
+			gone = tlh_pidfd_exited(p->fd) != 0;
+		else if (t->pidfd >= 0 || t->start)
+			gone = tlh_os_target_alive(t) != 0;
+	}
+	if (gone)
 		ret = -ESRCH;
 	if (ret == -ESRCH && !t->start)
 		ret = -EIO;	/* by pid: changed during the read */
-	if (pin >= 0)
-		close(pin);
+	pin_drop(p);
 	return ret;
 }
 
 /*
- * Large reads check first and copy once.  The pid is looked up by every
- * step, so the copy takes again the token the source's check took, and
- * the process that passed the check is pinned until the copy ends: by the
- * target's own pidfd or start time, or by a pidfd taken then.  A process
- * that exited before the copy ended, its pid perhaps another's by then,
- * fails the read.
+ * The copy of a checked read, straight into the buffer, a chunk of at
+ * most CHUNK_MAX bytes at a time, each call taking @t's token first.
  */
 static int
-read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
-	   struct count *c)
+copy_checked(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
 {
-	uintptr_t d = (uintptr_t)dst;
 	struct iovec local[2], remote[2];
-	struct tlh_maps_token tok;
-	struct tlh_target tt = *t;
-	pid_t pid = t->pid, self = tlh_fdcache_self();
-	int ret, attempt, pin = -1, other = pid != self;
 	size_t done, len;
 	ssize_t got;
+	int ret;
 
-	for (attempt = 0;; attempt++) {
-		ret = check_source(pid, src, n, c, &tok);
-		if (ret != -ESTALE)
-			break;
-		tlh_fdcache_forget(pid);
-		if (attempt)
-			return -EIO;	/* its address space keeps changing */
-	}
-	if (!ret)
-		ret = count_check(c);
-	if (ret)
-		return ret;
-	pin = pin_target(t, self);
-	if (pin == -ESRCH)
-		return -EIO;	/* gone since its source was checked */
-	if (other && !tt.token_addr && tok.addr) {
-		tt.token_addr = tok.addr;
-		memcpy(tt.token, tok.bytes, sizeof(tt.token));
-	}
-	ret = check_dest(self, d, n);
-	if (ret)
-		goto out;
-
-	if (!apart(src, n, d, n) && shares_memory(self, pid)) {
-		ret = copy_overlapping(piece_pvr, &tt, src, dst, n);
-		goto done;
-	}
 	for (done = 0; done < n; done += (size_t)got) {
 		len = n - done < CHUNK_MAX ? n - done : CHUNK_MAX;
 		local[1].iov_base = (char *)dst + done;
 		local[1].iov_len = len;
 		remote[1].iov_base = (void *)(src + done);
 		remote[1].iov_len = len;
-		got = token_pvr(&tt, local, 1, remote, 1);
-		if (got == -2) {
-			ret = -ESRCH;
-			goto done;
-		}
+		got = token_pvr(t, local, 1, remote, 1);
+		if (got == -2)
+			return -ESRCH;
 		if (got < 0) {
-			ret = classify(pid, errno);
-			if (ret == -EIO && !page_writable(d + done))
+			ret = classify(t->pid, errno);
+			if (ret == -EIO &&
+			    !page_writable((uintptr_t)dst + done))
 				ret = -EFAULT;
-			goto done;
+			return ret;
 		}
-		if (got == 0) {
-			ret = -EIO;
-			goto out;
+		if (got == 0)
+			return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * Large reads check first and copy once, top to bottom: the process is
+ * pinned (struct pin), the source checked against the maps
+ * (check_source()), the count, then the destination (check_dest()), and
+ * one copy made straight into the buffer.  The pid is looked up by every
+ * step, so the copy takes again the token the source's check took, and a
+ * process that exits before the copy has ended, its pid perhaps another's
+ * by then, fails the read.
+ */
+static int
+read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
+	   struct count *c)
+{
+	struct tlh_maps_token tok;
+	struct tlh_target tt = *t;
+	pid_t pid = t->pid, self = tlh_fdcache_self();
+	struct pin pin;
+	int ret, attempt;
+
+	if (pin_take(t, self, &pin))
+		return -ESRCH;	/* by pid, and no process has it */
+	for (attempt = 0;; attempt++) {
+		ret = check_source(pid, src, n, c, &tok);
+		if (ret != -ESTALE)
+			break;
+		tlh_fdcache_forget(pid);
+		if (attempt) {
+			ret = -EIO;	/* its address space keeps changing */
+			break;
 		}
 	}
-done:
+	if (!ret)
+		ret = count_check(c);
+	if (!ret)
+		ret = check_dest(self, (uintptr_t)dst, n);
+	if (ret) {
+		pin_drop(&pin);
+		return ret;
+	}
+	if (pid != self && !tt.token_addr && tok.addr) {
+		tt.token_addr = tok.addr;
+		memcpy(tt.token, tok.bytes, sizeof(tt.token));
+	}
+	if (!apart(src, n, (uintptr_t)dst, n) && shares_memory(self, pid))
+		ret = copy_overlapping(piece_pvr, &tt, src, dst, n);
+	else
+		ret = copy_checked(&tt, src, dst, n);
 	/* Then it was one process from the check to the end. */
-	return pin_release(t, self, pin, ret);
-out:
-	if (pin >= 0)
-		close(pin);
-	return ret;
+	return pin_end(t, self, &pin, ret);
 }
 
 /*
@@ -1101,13 +1138,9 @@ out:
  * page that cannot be read stops it before the buffer is reached: the
  * same check as the maps', made by the kernel's own page walk, and it
  * sees guard regions too.  A read by pid is pinned, as read_large()'s
- * is, from before the destination is touched (its faults may take any
- * time) to after the copy: by the pidfd the descriptor cache keeps of its
- * process where there is one (a poll() before the copy, an fstat() and a
- * poll() after it), else by one of its own.  Past PROBED_MAX, the per-page probes cost more than the maps
- * query.
- * Whatever fails before the data is found out again by read_large(), in
- * Windows' order.
+ * is.  Past PROBED_MAX, the per-page probes cost more than the maps
+ * query.  Whatever fails before the data is found out again by
+ * read_large(), in Windows' order.
  */
 static int
 read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
@@ -1116,10 +1149,10 @@ read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	struct iovec local[4], remote[2 + PROBES_MAX];
 	size_t pg = page_size(), np = 0, nl = 1, k = 0;
 	pid_t self = tlh_fdcache_self();
+	struct pin pin;
 	uintptr_t p;
 	ssize_t got;
-	int pin, ret, kept;
-	ino_t id = 0;
+	int ret;
 
 	/* A count that cannot ride, a process not found readable, and
 	 * anything else out of the way is read_large()'s to sort out. */
@@ -1128,14 +1161,8 @@ read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	    (c->at && !c->ok && !count_rides(c, src, n)) ||
 	    (!apart(src, n, (uintptr_t)dst, n) && shares_memory(self, t->pid)))
 		return read_large(t, src, dst, n, c);
-	/* A process the cache keeps a pidfd of is pinned by that one: it is
-	 * found alive now and again after the copy (fdcache.c). */
-	kept = t->pid != self && t->pidfd < 0 && !t->start &&
-	       !tlh_fdcache_pin(t->pid, &id);
-	pin = kept ? -1 : pin_target(t, self);
-	if (pin == -ESRCH || dest_writable((uintptr_t)dst, n)) {
-		if (pin >= 0)
-			close(pin);
+	if (pin_take(t, self, &pin) || dest_writable((uintptr_t)dst, n)) {
+		pin_drop(&pin);
 		return read_large(t, src, dst, n, c);
 	}
 
@@ -1164,21 +1191,14 @@ read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		ret = 0;
 	else if (got == -2)
 		ret = -ESRCH;
-	else if (got <= (ssize_t)np)	/* nothing reached dst */
-		ret = 1;
-	else	/* the probes passed and the copy stopped: the target changed
+	else if (got <= (ssize_t)np) {	/* nothing reached dst */
+		pin_drop(&pin);
+		return read_large(t, src, dst, n, c);
+	} else	/* the probes passed and the copy stopped: the target changed
 		 * its mappings during the call, or the caller its own */
 		ret = page_writable((uintptr_t)dst + (size_t)got - np) ?
 		      -EIO : -EFAULT;
-	if (kept && (!ret || ret == -ESRCH || ret == -EPERM) &&
-	    tlh_fdcache_pin_check(t->pid, id))
-		ret = -EIO;	/* by pid: changed during the read */
-	if (ret == 1) {
-		if (pin >= 0)
-			close(pin);
-		return read_large(t, src, dst, n, c);
-	}
-	return pin_release(t, self, pin, ret);
+	return pin_end(t, self, &pin, ret);
 }
 
 static int
