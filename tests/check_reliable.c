@@ -1284,6 +1284,84 @@ out:
 	munmap(r.mem, n);
 }
 END_TEST
+
+/*
+ * The first read after a pid changed hands between two calls reads the
+ * new process, and succeeds, even where the program has put files of its
+ * own at the numbers of the library's pidfds meanwhile: what poll() says
+ * of such a file says nothing of the old process.  At 64 KiB (_i 0) and
+ * 256 KiB (_i 1).
+ */
+START_TEST(pid_reuse_between_reads)
+{
+	size_t n = _i == 0 ? (16 * pg < 65536 ? 16 * pg : 65536) :
+			     (64 * pg < 262144 ? 64 * pg : 262144);
+	unsigned char *got;
+	struct reuse r;
+	int hold[2], tries;
+	BOOL ok;
+
+	if (geteuid() != 0 || access(NS_LAST_PID, W_OK)) {
+		skip("pid_reuse_between_reads", "needs root to choose a pid "
+		     "(ns_last_pid)");
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	r.second = -1;
+	r.mem_len = n;
+	r.mem = map_rw(n);
+	tlh_fx_pattern_fill(r.mem, n, 3, 0);
+	ck_assert_int_eq(pipe2(hold, O_CLOEXEC), 0);
+	r.hold = hold[0];
+	r.first = holder(r.mem, n, 1, hold[0]);
+	ck_assert_msg(r.first > 0, "starting P: %s", strerror(-r.first));
+	got = malloc(n);
+	ck_assert_ptr_nonnull(got);
+	/* the library learns P, and keeps a pidfd of it */
+	ck_assert(Toolhelp32ReadProcessMemory((DWORD)r.first, r.mem, got, n,
+					      NULL));
+	ck_assert_uint_eq(tlh_fx_pattern_check(got, n, 1, 0), n);
+
+	take_pidfds(&r);
+	reuse_swap(&r);
+	if (r.second < 0) {
+		skip("pid_reuse_between_reads", "the pid was not handed out "
+		     "again");
+	} else if (r.ntaken <= 1) {
+		ck_assert_msg(!keeps_pidfds(), "no pidfd of the library's to "
+			      "take");
+		skip("pid_reuse_between_reads", "the library keeps no pidfds "
+		     "here (no process_vm_readv, or before Linux 6.9)");
+	} else {
+		ok = Toolhelp32ReadProcessMemory((DWORD)r.second, r.mem, got,
+						 n, NULL);
+		ck_assert_msg(ok, "the first read of the process that took "
+			      "the pid between two reads failed: error %u",
+			      (unsigned int)GetLastError());
+		/* Q, once it has written its pattern */
+		for (tries = 0; tries < 2000 &&
+		     tlh_fx_pattern_check(got, n, 2, 0) != n; tries++) {
+			usleep(1000);
+			ck_assert(Toolhelp32ReadProcessMemory(
+					(DWORD)r.second, r.mem, got, n, NULL));
+		}
+		ck_assert_uint_eq(tlh_fx_pattern_check(got, n, 2, 0), n);
+	}
+	free(got);
+	while (r.ntaken)
+		close(r.taken[--r.ntaken]);
+	close(hold[1]);
+	if (r.second > 0) {
+		kill(r.second, SIGKILL);
+		waitpid(r.second, NULL, 0);
+	} else {
+		kill(r.first, SIGKILL);
+		waitpid(r.first, NULL, 0);
+	}
+	close(hold[0]);
+	munmap(r.mem, n);
+}
+END_TEST
 #endif /* HAVE_LINUX_USERFAULTFD_H */
 
 /* --- item 9: a kept descriptor and a new address space -------------------- */
@@ -1648,6 +1726,7 @@ reliable_suite(void)
 #ifdef HAVE_LINUX_USERFAULTFD_H
 	tc = tcase(s, "pid", 60);
 	tcase_add_loop_test(tc, pid_reuse_during_read, 0, 8);
+	tcase_add_loop_test(tc, pid_reuse_between_reads, 0, 2);
 #endif
 
 	tc = tcase(s, "torn", 120);

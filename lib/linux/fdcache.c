@@ -84,7 +84,7 @@
 /*
  * Beside its files, an entry of another process keeps a pidfd of it.  A
  * read of more than 16 KiB pins its process with it (tlh_fdcache_pin()):
- * a poll() when the read begins, an fstat() and a poll() after the copy,
+ * an fstat() and a poll() when the read begins and again after the copy,
  * instead of a pidfd of its own, opened and closed.  Its inode names that
  * one process (Linux 6.9+: pidfs), so a descriptor the program put at its
  * number is told apart.  Where pidfds share one inode (before 6.9) none
@@ -475,17 +475,17 @@ tlh_fdcache_pin(pid_t pid, ino_t *id)
 		}
 		if (sl->fd[WARM] < 0)
 			break;	/* none kept: no pidfs */
-		/* Not proven ours here: poll() changes nothing, and an answer
-		 * that it lives counts only once tlh_fdcache_pin_check() has
-		 * proven the descriptor ours; one that it is gone (or a file
-		 * that is not a pidfd) has the entry learnt afresh, which
-		 * closes only what is still the library's. */
-		if (!tlh_pidfd_exited(sl->fd[WARM])) {
+		/* Proven ours before it is asked anything: a file the
+		 * program put at its number would answer for no process, and
+		 * a read that began with the pid's next process would fail. */
+		if (same_file(sl, WARM) && !tlh_pidfd_exited(sl->fd[WARM])) {
 			*id = sl->ino[WARM];
 			ret = 0;
 			break;
 		}
-		slot_clear(sl);	/* gone: the pid may name another now */
+		/* gone, the pid perhaps another's now, or the program's file:
+		 * learnt afresh (slot_clear() closes only what is ours) */
+		slot_clear(sl);
 	}
 out:
 	tlh_fdcache_unlock();

@@ -85,13 +85,11 @@ int tlh_pidfd_exited(int fd);
 
 /*
  * A read by pid pinned to one process without a descriptor of its own:
- * the pidfd @pid's entry keeps (its process is found alive by a poll()
- * that tlh_fdcache_pin_check() proves was of the library's descriptor,
- * or the entry is learnt afresh), named by its inode, which no other
- * process ever has
- * (pidfs, Linux 6.9+).  0 and @id, or -ENOENT where none is kept (the
- * caller itself, no pidfs, a token that cannot be read): the caller pins
- * the process itself.
+ * the pidfd @pid's entry keeps, proven the library's (fstat()) and its
+ * process found alive (poll()), or else the entry learnt afresh; named by
+ * its inode, which no other process ever has (pidfs, Linux 6.9+).  0 and
+ * @id, or -ENOENT where none is kept (the caller itself, no pidfs, a
+ * token that cannot be read): the caller pins the process itself.
  */
 int tlh_fdcache_pin(pid_t pid, ino_t *id);
 

@@ -1080,25 +1080,22 @@ copy_checked(const struct tlh_target *t, uintptr_t src, void *dst, size_t n)
 
 /*
  * Large reads check first and copy once, top to bottom: the process is
- * pinned (struct pin), the source checked against the maps
- * (check_source()), the count, then the destination (check_dest()), and
- * one copy made straight into the buffer.  The pid is looked up by every
- * step, so the copy takes again the token the source's check took, and a
- * process that exits before the copy has ended, its pid perhaps another's
- * by then, fails the read.
+ * pinned (struct pin; read_large() takes the pin, read_pinned() is given
+ * it), the source checked against the maps (check_source()), the count,
+ * then the destination (check_dest()), and one copy made straight into
+ * the buffer.  The pid is looked up by every step, so the copy takes again
+ * the token the source's check took, and a process that exits before the
+ * copy has ended, its pid perhaps another's by then, fails the read.
  */
 static int
-read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
-	   struct count *c)
+read_pinned(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
+	    struct count *c, struct pin *pin)
 {
 	struct tlh_maps_token tok;
 	struct tlh_target tt = *t;
 	pid_t pid = t->pid, self = tlh_fdcache_self();
-	struct pin pin;
 	int ret, attempt;
 
-	if (pin_take(t, self, &pin))
-		return -ESRCH;	/* by pid, and no process has it */
 	for (attempt = 0;; attempt++) {
 		ret = check_source(pid, src, n, c, &tok);
 		if (ret != -ESTALE)
@@ -1114,7 +1111,7 @@ read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	if (!ret)
 		ret = check_dest(self, (uintptr_t)dst, n);
 	if (ret) {
-		pin_drop(&pin);
+		pin_drop(pin);
 		return ret;
 	}
 	if (pid != self && !tt.token_addr && tok.addr) {
@@ -1126,7 +1123,18 @@ read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	else
 		ret = copy_checked(&tt, src, dst, n);
 	/* Then it was one process from the check to the end. */
-	return pin_end(t, self, &pin, ret);
+	return pin_end(t, self, pin, ret);
+}
+
+static int
+read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
+	   struct count *c)
+{
+	struct pin pin;
+
+	if (pin_take(t, tlh_fdcache_self(), &pin))
+		return -ESRCH;	/* by pid, and no process has it */
+	return read_pinned(t, src, dst, n, c, &pin);
 }
 
 /*
@@ -1139,8 +1147,9 @@ read_large(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
  * same check as the maps', made by the kernel's own page walk, and it
  * sees guard regions too.  A read by pid is pinned, as read_large()'s
  * is.  Past PROBED_MAX, the per-page probes cost more than the maps
- * query.  Whatever fails before the data is found out again by
- * read_large(), in Windows' order.
+ * query.  Whatever fails once the pin is taken is found out again by
+ * read_pinned(), in Windows' order, under the same pin: the read never
+ * pins a second process.
  */
 static int
 read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
@@ -1161,10 +1170,10 @@ read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	    (c->at && !c->ok && !count_rides(c, src, n)) ||
 	    (!apart(src, n, (uintptr_t)dst, n) && shares_memory(self, t->pid)))
 		return read_large(t, src, dst, n, c);
-	if (pin_take(t, self, &pin) || dest_writable((uintptr_t)dst, n)) {
-		pin_drop(&pin);
-		return read_large(t, src, dst, n, c);
-	}
+	if (pin_take(t, self, &pin))
+		return -ESRCH;	/* by pid, and no process has it */
+	if (dest_writable((uintptr_t)dst, n))
+		return read_pinned(t, src, dst, n, c, &pin);
 
 	for (p = src; p < src + n; p = (p & ~(pg - 1)) + pg) {
 		remote[1 + np].iov_base = (void *)p;
@@ -1191,10 +1200,9 @@ read_probed(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		ret = 0;
 	else if (got == -2)
 		ret = -ESRCH;
-	else if (got <= (ssize_t)np) {	/* nothing reached dst */
-		pin_drop(&pin);
-		return read_large(t, src, dst, n, c);
-	} else	/* the probes passed and the copy stopped: the target changed
+	else if (got <= (ssize_t)np)	/* nothing reached dst */
+		return read_pinned(t, src, dst, n, c, &pin);
+	else	/* the probes passed and the copy stopped: the target changed
 		 * its mappings during the call, or the caller its own */
 		ret = page_writable((uintptr_t)dst + (size_t)got - np) ?
 		      -EIO : -EFAULT;
