@@ -1299,6 +1299,7 @@ START_TEST(pid_reuse_between_reads)
 	unsigned char *got;
 	struct reuse r;
 	int hold[2], tries;
+	char link[64];
 	BOOL ok;
 
 	if (geteuid() != 0 || access(NS_LAST_PID, W_OK)) {
@@ -1346,17 +1347,23 @@ START_TEST(pid_reuse_between_reads)
 					(DWORD)r.second, r.mem, got, n, NULL));
 		}
 		ck_assert_uint_eq(tlh_fx_pattern_check(got, n, 2, 0), n);
+		/* and the program's files were left alone */
+		for (tries = 0; tries < r.ntaken - 1; tries++) {
+			ck_assert_int_gt(fd_link(r.taken[tries], link,
+						 sizeof(link)), 0);
+			ck_assert_msg(strstr(link, "pipe:"), "descriptor %d "
+				      "the program put there is now %s",
+				      r.taken[tries], link);
+		}
 	}
 	free(got);
 	while (r.ntaken)
 		close(r.taken[--r.ntaken]);
 	close(hold[1]);
+	/* P is reaped already (reuse_swap()): its pid may be another's */
 	if (r.second > 0) {
 		kill(r.second, SIGKILL);
 		waitpid(r.second, NULL, 0);
-	} else {
-		kill(r.first, SIGKILL);
-		waitpid(r.first, NULL, 0);
 	}
 	close(hold[0]);
 	munmap(r.mem, n);

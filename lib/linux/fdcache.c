@@ -16,9 +16,7 @@
  *   closed the open flags only the library asks for (O_APPEND and
  *   O_NONBLOCK, which change nothing for a file only read) are checked
  *   too; and maps.c reads the text with pread(), so a descriptor of the
- *   program's that names the same file keeps its offset.  (One poll()
- *   comes before the fstat(): the first of a pin's, below, whose answer
- *   counts only once the descriptor is proven the library's.)
+ *   program's that names the same file keeps its offset.
  *
  * - It answers for the address space the pid has now.  A descriptor is
  *   bound to the address space its process had when it was opened, and

@@ -976,8 +976,8 @@ pidfd_for(pid_t pid)
 /*
  * What pins a read of another process by pid to the process it began
  * with, from before the destination is touched (its faults may take any
- * time) to after the copy: the pidfd the descriptor cache keeps of it (a
- * poll() now, an fstat() and a poll() after the copy: fdcache.c), else a
+ * time) to after the copy: the pidfd the descriptor cache keeps of it (an
+ * fstat() and a poll() now, and again after the copy: fdcache.c), else a
  * pidfd of the read's own.  A target with a pidfd or start time of its
  * own is pinned by that; the caller itself needs nothing.
  */
