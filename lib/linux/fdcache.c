@@ -177,6 +177,16 @@ slot_current(const struct slot *sl)
 	return 0;
 }
 
+int
+tlh_pidfd_open(pid_t pid, int flags)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, flags);
+
+	if (fd < 0 && errno == EINVAL)	/* a thread: PIDFD_THREAD */
+		fd = (int)syscall(SYS_pidfd_open, pid, flags | O_EXCL);
+	return fd;
+}
+
 /* Keep a pidfd of @sl's process, where pidfds have inodes of their own. */
 static void
 slot_warm(struct slot *sl)
@@ -185,10 +195,7 @@ slot_warm(struct slot *sl)
 	struct stat st;
 	int fd, fl;
 
-	fd = (int)syscall(SYS_pidfd_open, sl->pid, O_NONBLOCK);
-	if (fd < 0 && errno == EINVAL)	/* a thread: PIDFD_THREAD */
-		fd = (int)syscall(SYS_pidfd_open, sl->pid,
-				  O_NONBLOCK | O_EXCL);
+	fd = tlh_pidfd_open(sl->pid, O_NONBLOCK);
 	if (fd < 0)
 		return;
 	fl = fcntl(fd, F_GETFL);
@@ -501,9 +508,7 @@ same_process(pid_t pid, ino_t id)
 	struct stat st;
 	int fd, ret;
 
-	fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (fd < 0 && errno == EINVAL)	/* a thread: PIDFD_THREAD */
-		fd = (int)syscall(SYS_pidfd_open, pid, O_EXCL);
+	fd = tlh_pidfd_open(pid, 0);
 	if (fd < 0)
 		return -ESRCH;
 	ret = fstat(fd, &st) || st.st_ino != id || tlh_pidfd_exited(fd) ?

@@ -80,6 +80,12 @@ pid_t tlh_fdcache_self(void);
 /* tlh_fdcache_drop() with the cache unlocked: @pid's token did not match. */
 void tlh_fdcache_forget(pid_t pid);
 
+/*
+ * pidfd_open() of @pid with @flags, a thread's too (PIDFD_THREAD, Linux
+ * 6.9+): the descriptor, or -1 with errno set.
+ */
+int tlh_pidfd_open(pid_t pid, int flags);
+
 /* Whether the process of pidfd @fd has exited: 1, 0, or -1 (no answer). */
 int tlh_pidfd_exited(int fd);
 

@@ -474,6 +474,21 @@ count_first(const struct tlh_target *t, struct count *c)
 }
 
 /*
+ * A complete copy in the private buffer, @from, delivered into @dst once
+ * every page of it is found to take the write: 0, or -EFAULT and @dst
+ * untouched.
+ */
+static int
+deliver(void *dst, const void *from, size_t n)
+{
+	int ret = dest_writable((uintptr_t)dst, n);
+
+	if (!ret)
+		memcpy(dst, from, n);
+	return ret;
+}
+
+/*
  * A read that failed or came back short, found out slowly and in Windows'
  * order: the process, the count, the source (pass one alone, into our own
  * buffer), then the destination.  If the source reads whole now (it
@@ -500,10 +515,7 @@ read_slowly(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		return -EFAULT;
 	if (ret || (size_t)got < n)
 		return -EIO;
-	ret = dest_writable((uintptr_t)dst, n);
-	if (!ret)
-		memcpy(dst, bounce, n);
-	return ret;
+	return deliver(dst, bounce, n);
 }
 
 /*
@@ -521,7 +533,7 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	size_t pg = page_size(), nl = 1, nr = 1, k = 0, want = n;
 	unsigned char *first;
 	ssize_t got;
-	int ret;
+	int ret, two;
 
 	if (count_rides(c, src, n) &&
 	    apart((uintptr_t)c->at, sizeof(size_t), d, n)) {
@@ -576,44 +588,26 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 	remote[nr++].iov_len = n;
 
 	/*
-	 * A destination of several pages: pass one alone, then one
-	 * MADV_POPULATE_WRITE over the whole destination, and pass one's
-	 * copy delivered by memcpy(); a second pass through the kernel
-	 * would pin every source page again.
+	 * Pass two, in the same call, into a destination within one page: it
+	 * can only fault there before any byte is stored.  A destination of
+	 * several pages has none (it would pin every source page again): pass
+	 * one's copy is delivered once one MADV_POPULATE_WRITE has found
+	 * every page of it writable.
 	 */
-	if (!one_page(d, n, pg)) {
-		got = token_pvr(t, local, nl - 1, remote, nr - 1);
-		if (got > 0 && k)
-			c->ok = c->touched = 1;
-		if (got == (ssize_t)n) {
-			if (k)
-				*first = *(unsigned char *)c->at;
-			ret = dest_writable(d, n);
-			if (!ret)
-				memcpy(dst, first, n);
-			return ret;
-		}
-		if (got == -2)
-			return -ESRCH;
-		if (got < 0 && (errno != EFAULT || !k))
-			return classify(t->pid, errno);
-		if (got <= 0)
-			return read_slowly(t, src, dst, n, c);
-		return -EIO;
+	two = one_page(d, n, pg);
+	if (two) {
+		local[nl].iov_base = dst;
+		local[nl++].iov_len = n;
+		remote[nr].iov_base = (void *)src;
+		remote[nr++].iov_len = n;
 	}
-
-	/* Pass two: the destination's one page. */
-	local[nl].iov_base = dst;
-	local[nl++].iov_len = n;
-	remote[nr].iov_base = (void *)src;
-	remote[nr++].iov_len = n;
 
 	got = token_pvr(t, local, nl - 1, remote, nr - 1);
 	if (got > 0 && k)
 		c->ok = c->touched = 1;
 	if (got >= (ssize_t)n && k)
 		*first = *(unsigned char *)c->at;
-	if (got == (ssize_t)(2 * n)) {
+	if (two && got == (ssize_t)(2 * n)) {
 		/*
 		 * Pass two read each source page again: a page the target
 		 * replaced meanwhile would arrive as two generations, and a
@@ -634,13 +628,10 @@ read_small(const struct tlh_target *t, uintptr_t src, void *dst, size_t n,
 		return read_slowly(t, src, dst, n, c);	/* count, or source */
 	if ((size_t)got < n)
 		return -EIO;
-	/* Pass one read it all; pass two stopped at our buffer or because
-	 * the target changed between the passes.  In the second case pass
+	/* Pass one read it all: there was no pass two, or it stopped at our
+	 * buffer or because the target changed between the passes.  Pass
 	 * one's copy is the answer. */
-	ret = dest_writable(d, n);
-	if (!ret)
-		memcpy(dst, first, n);
-	return ret;
+	return deliver(dst, first, n);
 }
 
 /*
@@ -952,27 +943,6 @@ copy_overlapping(piece_fn piece, const void *ctx, uintptr_t src,
 	return 0;
 }
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open	434	/* the same number on every architecture */
-#endif
-
-/*
- * A pidfd for @pid, which says afterwards whether that process lived
- * through the read, or -1 if there can be none (no pidfds before Linux
- * 5.3, no descriptor free; a thread's before 6.9); -ESRCH.
- */
-static int
-pidfd_for(pid_t pid)
-{
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-
-	if (fd < 0 && errno == EINVAL)	/* not a process: a thread */
-		fd = (int)syscall(SYS_pidfd_open, pid, O_EXCL /* THREAD */);
-	if (fd < 0 && errno == ESRCH)
-		return -ESRCH;
-	return fd < 0 ? -1 : fd;
-}
-
 /*
  * What pins a read of another process by pid to the process it began
  * with, from before the destination is touched (its faults may take any
@@ -999,12 +969,10 @@ pin_take(const struct tlh_target *t, pid_t self, struct pin *p)
 		p->kept = 1;
 		return 0;
 	}
-	p->fd = pidfd_for(t->pid);
-	if (p->fd == -ESRCH) {
-		p->fd = -1;
-		return -ESRCH;
-	}
-	return 0;
+	/* one of its own; none where there can be none (no pidfds before
+	 * Linux 5.3, no descriptor free, a thread's before 6.9) */
+	p->fd = tlh_pidfd_open(t->pid, 0);
+	return p->fd < 0 && errno == ESRCH ? -ESRCH : 0;
 }
 
 /* The pin let go of, with no verdict. */
@@ -1302,11 +1270,7 @@ read_mem(int fd, pid_t pid, uintptr_t src, void *dst, size_t n)
 
 	if (n <= SMALL_MAX) {
 		ret = piece_mem(&fd, src, n);
-		if (!ret)
-			ret = dest_writable(d, n);
-		if (!ret)
-			memcpy(dst, bounce, n);
-		return ret;
+		return ret ? ret : deliver(dst, bounce, n);
 	}
 
 	self = tlh_fdcache_self();
