@@ -1092,6 +1092,32 @@ reuse_swap(struct reuse *r)
 	}
 }
 
+/*
+ * The size of a reuse test's read: 16 pages up to 64 KiB, one system call
+ * of probes and data; or with @big 64 pages up to 256 KiB, checked against
+ * the maps and then copied.
+ */
+static size_t
+reuse_len(int big)
+{
+	size_t pages = big ? 64 : 16, cap = big ? 262144 : 65536;
+
+	return pages * pg < cap ? pages * pg : cap;
+}
+
+/* P: @n bytes at r->mem (pattern 3 here, 1 in P), held by @hold[0]. */
+static void
+reuse_start(struct reuse *r, size_t n, int hold[2])
+{
+	r->mem_len = n;
+	r->mem = map_rw(n);
+	tlh_fx_pattern_fill(r->mem, n, 3, 0);
+	ck_assert_int_eq(pipe2(hold, O_CLOEXEC), 0);
+	r->hold = hold[0];
+	r->first = holder(r->mem, n, 1, hold[0]);
+	ck_assert_msg(r->first > 0, "starting P: %s", strerror(-r->first));
+}
+
 static void *
 reuse_handler(void *arg)
 {
@@ -1156,8 +1182,7 @@ START_TEST(pid_reuse_during_read)
 {
 	struct uffdio_register reg;
 	struct uffdio_api api;
-	size_t n = _i < 4 ? (16 * pg < 65536 ? 16 * pg : 65536) :
-			    (64 * pg < 262144 ? 64 * pg : 262144);
+	size_t n = reuse_len(_i >= 4);
 	struct reuse r;
 	pthread_t thread;
 	int hold[2], memfd, ret;
@@ -1188,13 +1213,7 @@ START_TEST(pid_reuse_during_read)
 			close(r.uffd);
 		return;
 	}
-	r.mem_len = n;
-	r.mem = map_rw(n);
-	tlh_fx_pattern_fill(r.mem, n, 3, 0);
-	ck_assert_int_eq(pipe2(hold, O_CLOEXEC), 0);
-	r.hold = hold[0];
-	r.first = holder(r.mem, n, 1, hold[0]);
-	ck_assert_msg(r.first > 0, "starting P: %s", strerror(-r.first));
+	reuse_start(&r, n, hold);
 
 	/* the destination: a memfd's pages, each a fault to handle */
 	memfd = memfd_create("tlh-reuse", MFD_CLOEXEC);
@@ -1294,8 +1313,7 @@ END_TEST
  */
 START_TEST(pid_reuse_between_reads)
 {
-	size_t n = _i == 0 ? (16 * pg < 65536 ? 16 * pg : 65536) :
-			     (64 * pg < 262144 ? 64 * pg : 262144);
+	size_t n = reuse_len(_i);
 	unsigned char *got;
 	struct reuse r;
 	int hold[2], tries;
@@ -1309,13 +1327,7 @@ START_TEST(pid_reuse_between_reads)
 	}
 	memset(&r, 0, sizeof(r));
 	r.second = -1;
-	r.mem_len = n;
-	r.mem = map_rw(n);
-	tlh_fx_pattern_fill(r.mem, n, 3, 0);
-	ck_assert_int_eq(pipe2(hold, O_CLOEXEC), 0);
-	r.hold = hold[0];
-	r.first = holder(r.mem, n, 1, hold[0]);
-	ck_assert_msg(r.first > 0, "starting P: %s", strerror(-r.first));
+	reuse_start(&r, n, hold);
 	got = malloc(n);
 	ck_assert_ptr_nonnull(got);
 	/* the library learns P, and keeps a pidfd of it */
