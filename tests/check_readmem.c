@@ -868,11 +868,13 @@ guard_in_place(const unsigned char *p)
 /*
  * A guard page (MADV_GUARD_INSTALL) inside a readable mapping: the maps
  * show one readable mapping, but the kernel refuses to copy the page.
+ * Read in 4 pages, in 24 (one system call of probes and data), and in 48
+ * (more than 128 KiB: the maps and a guard region scan).
  */
 START_TEST(src_guard_page)
 {
-	struct tlh_fx_piece piece = { 32, RW };
-	size_t n = _i ? 24 * pg : 4 * pg, len;
+	struct tlh_fx_piece piece = { 64, RW };
+	size_t n = (size_t)(_i == 2 ? 48 : _i ? 24 : 4) * pg, len;
 	unsigned char *src;
 	struct dest d;
 	int err;
@@ -892,8 +894,9 @@ START_TEST(src_guard_page)
 		     "before Linux 6.7, which had no guard regions");
 	} else {
 		assert_fail_dest(0, src + 14 * pg, &d, ERROR_PARTIAL_COPY,
-				 _i ? "large read over a guard page" :
-				 "small read over a guard page");
+				 _i == 2 ? "read checked against the maps, "
+				 "over a guard page" : _i ? "large read over a "
+				 "guard page" : "small read over a guard page");
 	}
 	tlh_fx_layout_free(src, len);
 	dest_fini(&d);
@@ -1130,6 +1133,61 @@ END_TEST
 START_TEST(dest_hole_then_writable)
 {
 	dest_into(HOLE, x_ranges_then_writable[_i]);
+}
+END_TEST
+
+/*
+ * Reads of more than 128 KiB whose destination has one unwritable page in
+ * its middle: ERROR_NOACCESS, and not a byte of it written.  200 KiB is
+ * checked by one MADV_POPULATE_WRITE (even _i), 512 KiB against the
+ * caller's own maps and guard regions (odd _i); the page read-only
+ * (_i 0, 1), a hole (_i 2, 3) or a guard region (_i 4, 5), which the maps
+ * show as writable memory.
+ */
+START_TEST(dest_large_unwritable)
+{
+	static const char *const kinds[] = { "read-only", "hole", "guard" };
+	size_t n = (_i % 2 ? 512 : 200) * KIB, pages = n / pg + 2;
+	int kind = _i / 2;
+	const struct tlh_fx_piece pieces[] = {
+		{ pages / 2, RW }, { 1, kind == 0 ? RO : kind == 1 ? HOLE : RW },
+		{ pages - pages / 2, RW },
+	};
+	struct tlh_fx_piece piece = { pages, RW };
+	size_t len, dlen, bad, at[3], i;
+	unsigned char *src, *dst;
+	char what[96];
+
+	snprintf(what, sizeof(what), "%zu bytes into a destination with a "
+		 "%s page", n, kinds[kind]);
+	src = layout(&piece, 1, SEED, &len);
+	dst = layout(pieces, ARRAY_SIZE(pieces), SEED_DEST, &dlen);
+	at[0] = 0;
+	at[1] = pieces[0].pages * pg;
+	at[2] = at[1] + pg;
+	if (kind == 2 && madvise(dst + at[1], pg, MADV_GUARD_INSTALL)) {
+		skip("dest_large_unwritable", "no MADV_GUARD_INSTALL (Linux < "
+		     "6.13)");
+	} else if (kind == 2 && !guard_in_place(dst + at[1])) {
+		skip("dest_large_unwritable", "madvise(MADV_GUARD_INSTALL) "
+		     "succeeded but put no guard there (qemu-user)");
+	} else if (kind == 2 &&
+		   tlh_fx_ioctl_error("pagemap", PAGEMAP_SCAN) == ENOTTY) {
+		skip("dest_large_unwritable", "PAGEMAP_SCAN answers ENOTTY "
+		     "here, as before Linux 6.7, which had no guard regions");
+	} else {
+		assert_fail(0, src, dst + 8, n, ERROR_NOACCESS, what);
+		for (i = 0; i < ARRAY_SIZE(pieces); i += 2) {
+			bad = tlh_fx_pattern_check(dst + at[i],
+						   pieces[i].pages * pg,
+						   SEED_DEST, at[i]);
+			ck_assert_msg(bad == pieces[i].pages * pg, "%s: failed "
+				      "but changed byte %zu of the "
+				      "destination", what, at[i] + bad);
+		}
+	}
+	tlh_fx_layout_free(dst, dlen);
+	tlh_fx_layout_free(src, len);
 }
 END_TEST
 
@@ -2111,7 +2169,7 @@ readmem_suite(void)
 	tcase_add_test(tc, src_many_mappings_last_none);
 	tcase_add_loop_test(tc, src_vvar, 0, 3);
 	LOOP(tc, src_file_past_eof, file_cases);
-	tcase_add_loop_test(tc, src_guard_page, 0, 2);
+	tcase_add_loop_test(tc, src_guard_page, 0, 3);
 
 	tc = tcase(s, "bounds", 1, 30);
 	tcase_add_loop_test(tc, src_wraps, 0, 2);
@@ -2126,6 +2184,7 @@ readmem_suite(void)
 	LOOP(tc, dest_read_only_then_writable, x_ranges_then_writable);
 	LOOP(tc, dest_hole_then_writable, x_ranges_then_writable);
 	tcase_add_loop_test(tc, dest_file_past_eof, 0, 2);
+	tcase_add_loop_test(tc, dest_large_unwritable, 0, 6);
 	LOOP(tc, source_before_dest, fail_sizes);
 
 	tc = tcase(s, "args", 1, 30);
